@@ -1,0 +1,217 @@
+// Reads Kubernetes objects from files, directories (recursively: .yaml, .yml, .json) and stdin ("-").
+// Accepts multi-document YAML, JSON, `kind: List` / `*List` wrappers and `kubectl get -o yaml|json`
+// output. Every object keeps where it came from so errors can name file and line.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { LineCounter, parseAllDocuments, isNode } from "yaml";
+
+export type KubeObject = Record<string, unknown>;
+
+export interface ObjectSource {
+  /** Path as the user gave it (or "<stdin>"). */
+  readonly file: string;
+  /** 1-based line of the object in the file, where known (YAML always, JSON not). */
+  readonly line: number | undefined;
+  /** Position of the object among all loaded objects: input order. */
+  readonly order: number;
+}
+
+export interface ManifestObject {
+  readonly obj: KubeObject;
+  readonly source: ObjectSource;
+  /** Line of a field inside this object (path relative to the object), where known. */
+  locate(path: readonly (string | number)[]): number | undefined;
+}
+
+export interface ManifestProblem {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly message: string;
+}
+
+export function formatProblem(p: ManifestProblem): string {
+  return p.line === undefined ? `${p.file}: ${p.message}` : `${p.file}:${p.line}: ${p.message}`;
+}
+
+export interface ManifestSet {
+  readonly objects: ManifestObject[];
+  readonly problems: ManifestProblem[];
+}
+
+export interface LoadOptions {
+  readonly cwd: string;
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/** Loads every path in order. Never throws for user mistakes: they become problems. */
+export async function loadManifests(paths: readonly string[], opts: LoadOptions): Promise<ManifestSet> {
+  const objects: ManifestObject[] = [];
+  const problems: ManifestProblem[] = [];
+  for (const p of paths) {
+    if (p === "-") {
+      if (!opts.stdin) {
+        problems.push({ file: "<stdin>", line: undefined, message: "standard input is not available" });
+        continue;
+      }
+      parseText(await readStream(opts.stdin), "<stdin>", objects, problems);
+      continue;
+    }
+    const abs = resolve(opts.cwd, p);
+    let files: string[];
+    try {
+      files = await expand(abs);
+    } catch (err) {
+      problems.push({ file: p, line: undefined, message: `cannot read: ${errnoText(err)}` });
+      continue;
+    }
+    if (files.length === 0) {
+      problems.push({ file: p, line: undefined, message: "no .yaml, .yml or .json files found in directory" });
+      continue;
+    }
+    for (const f of files) {
+      const shown = f === abs ? p : join(p, relative(abs, f));
+      let text: string;
+      try {
+        text = await readFile(f, "utf8");
+      } catch (err) {
+        problems.push({ file: shown, line: undefined, message: `cannot read: ${errnoText(err)}` });
+        continue;
+      }
+      parseText(text, shown, objects, problems);
+    }
+  }
+  return { objects, problems };
+}
+
+async function expand(abs: string): Promise<string[]> {
+  const st = await stat(abs);
+  if (!st.isDirectory()) return [abs];
+  const out: string[] = [];
+  const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const full = join(abs, e.name);
+    if (e.isDirectory()) out.push(...(await expand(full)));
+    else if (MANIFEST_EXT.test(e.name)) out.push(full);
+  }
+  return out;
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function errnoText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e && e.code === "ENOENT") return "no such file or directory";
+  if (e && e.code === "EACCES") return "permission denied";
+  if (e && e.code) return `${e.code}: ${e.message}`;
+  return String(err);
+}
+
+function looksLikeJson(text: string): boolean {
+  const first = text.match(/^\s*(\S)/);
+  return first !== null && (first[1] === "{" || first[1] === "[");
+}
+
+/** Parses one file's text (exported for tests and for fuzzing: never throws). */
+export function parseText(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
+  if (looksLikeJson(text)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      problems.push({ file, line: jsonErrorLine(text, err), message: `invalid JSON: ${(err as Error).message}` });
+      return;
+    }
+    const docs = Array.isArray(parsed) ? parsed : [parsed];
+    for (const doc of docs) addDocument(doc, file, undefined, () => undefined, objects, problems);
+    return;
+  }
+  parseYaml(text, file, objects, problems);
+}
+
+function jsonErrorLine(text: string, err: unknown): number | undefined {
+  const m = /position (\d+)/.exec((err as Error).message ?? "");
+  if (!m || m[1] === undefined) return undefined;
+  const pos = Number(m[1]);
+  let line = 1;
+  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+type Locator = (path: readonly (string | number)[]) => number | undefined;
+
+function addDocument(
+  doc: unknown,
+  file: string,
+  line: number | undefined,
+  locate: Locator,
+  objects: ManifestObject[],
+  problems: ManifestProblem[],
+): void {
+  if (doc === null || doc === undefined) return; // empty YAML document
+  if (typeof doc !== "object" || Array.isArray(doc)) {
+    problems.push({ file, line, message: "document is not a Kubernetes object (expected a mapping with apiVersion and kind)" });
+    return;
+  }
+  const obj = doc as KubeObject;
+  const kind = obj["kind"];
+  if (typeof kind === "string" && kind.endsWith("List") && Array.isArray(obj["items"])) {
+    const itemKind = kind === "List" ? undefined : kind.slice(0, -"List".length);
+    obj["items"].forEach((item: unknown, i: number) => {
+      if (item && typeof item === "object" && !Array.isArray(item)) {
+        const it = item as KubeObject;
+        // `kubectl get svc -o yaml` on some versions omits kind/apiVersion on items of typed lists.
+        if (it["kind"] === undefined && itemKind !== undefined) it["kind"] = itemKind;
+        if (it["apiVersion"] === undefined && typeof obj["apiVersion"] === "string") it["apiVersion"] = obj["apiVersion"];
+      }
+      addDocument(item, file, locate(["items", i]) ?? line, (p) => locate(["items", i, ...p]), objects, problems);
+    });
+    return;
+  }
+  if (typeof kind !== "string" || typeof obj["apiVersion"] !== "string") {
+    problems.push({ file, line, message: "object has no apiVersion/kind" });
+    return;
+  }
+  objects.push({ obj, source: { file, line, order: objects.length }, locate });
+}
+
+function parseYaml(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
+  const lineCounter = new LineCounter();
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  } catch (err) {
+    problems.push({ file, line: undefined, message: `invalid YAML: ${(err as Error).message}` });
+    return;
+  }
+  // parseAllDocuments returns an EmptyStream (not an array) for empty input.
+  if (!Array.isArray(docs)) return;
+  for (const doc of docs) {
+    const lineAt = (offset: number | undefined): number | undefined =>
+      offset === undefined ? undefined : lineCounter.linePos(offset).line;
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      const first = e.message.split("\n")[0] ?? e.message;
+      problems.push({ file, line: lineAt(e.pos[0]), message: `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, "")}` });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      problems.push({ file, line: lineAt(doc.range[0]), message: `invalid YAML: ${(err as Error).message}` });
+      continue;
+    }
+    const locate: Locator = (path) => {
+      const node = doc.getIn(path as (string | number)[], true);
+      return isNode(node) && node.range ? lineAt(node.range[0]) : undefined;
+    };
+    const contentsRange = isNode(doc.contents) && doc.contents.range ? doc.contents.range[0] : doc.range[0];
+    addDocument(value, file, lineAt(contentsRange), locate, objects, problems);
+  }
+}

@@ -1,0 +1,108 @@
+// The one module that writes command results. Data goes to stdout, diagnostics to stderr.
+// Views are built by commands; this module only renders them in the chosen format.
+import type { CliContext } from "./context.ts";
+import { UsageError } from "./errors.ts";
+
+export const OUTPUT_FORMATS = ["table", "wide", "json", "yaml"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Colour helpers handed to views; identity functions when colour is off. */
+export interface Paint {
+  ok(s: string): string;
+  warn(s: string): string;
+  bad(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+export interface Table {
+  headers: string[];
+  rows: string[][];
+  /** Lines printed after the table (summaries), still data: stdout. */
+  footer?: string[];
+}
+
+export interface View {
+  table(paint: Paint): Table;
+  /** `-o wide`; defaults to the plain table. */
+  wide?(paint: Paint): Table;
+  /** The machine-readable form for json/yaml. */
+  data(): unknown;
+}
+
+export function parseOutputFormat(value: string, allowed: readonly string[] = OUTPUT_FORMATS): OutputFormat {
+  if (!allowed.includes(value)) {
+    throw new UsageError(`--output: unknown format "${value}" (expected one of ${allowed.join(", ")})`);
+  }
+  return value as OutputFormat;
+}
+
+const identity = (s: string): string => s;
+const plain: Paint = { ok: identity, warn: identity, bad: identity, dim: identity, bold: identity };
+
+export async function makePaint(enabled: boolean): Promise<Paint> {
+  if (!enabled) return plain;
+  const { Chalk } = await import("chalk");
+  const c = new Chalk({ level: 1 });
+  return { ok: (s) => c.green(s), warn: (s) => c.yellow(s), bad: (s) => c.red(s), dim: (s) => c.gray(s), bold: (s) => c.bold(s) };
+}
+
+/** kubectl-style borderless table: columns separated by three spaces, no trailing blanks. */
+export async function formatTable(table: Table): Promise<string> {
+  const { default: CliTable } = await import("cli-table3");
+  if (table.rows.length === 0 && table.headers.length === 0) return "";
+  const t = new CliTable({
+    head: table.headers,
+    chars: {
+      top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "",
+      "bottom-right": "", left: "", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "   ",
+    },
+    style: { "padding-left": 0, "padding-right": 0, head: [], border: [], compact: true },
+  });
+  for (const row of table.rows) t.push(row);
+  const body = t.toString().split("\n").map((l) => l.trimEnd()).join("\n");
+  const footer = table.footer && table.footer.length > 0 ? "\n" + table.footer.join("\n") : "";
+  return body + footer + "\n";
+}
+
+export function formatJson(data: unknown): string {
+  return JSON.stringify(data, null, 2) + "\n";
+}
+
+export async function formatYaml(data: unknown): Promise<string> {
+  const { stringify } = await import("yaml");
+  return stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+export async function render(ctx: CliContext, view: View, format: OutputFormat): Promise<void> {
+  ctx.stdout.write(await renderToString(view, format, ctx.colorOut));
+}
+
+export async function renderToString(view: View, format: OutputFormat, color = false): Promise<string> {
+  switch (format) {
+    case "json":
+      return formatJson(view.data());
+    case "yaml":
+      return formatYaml(view.data());
+    case "wide": {
+      const paint = await makePaint(color);
+      return formatTable(view.wide ? view.wide(paint) : view.table(paint));
+    }
+    case "table":
+      return formatTable(view.table(await makePaint(color)));
+  }
+}
+
+/** Raw data lines for streaming commands (arping, announce logs to stdout when asked). */
+export function writeLine(ctx: CliContext, line: string): void {
+  ctx.stdout.write(line + "\n");
+}
+
+/** Diagnostics: warnings and notices go to stderr, one line each. */
+export function warn(ctx: CliContext, message: string): void {
+  ctx.stderr.write(`warning: ${message}\n`);
+}
+
+export function notice(ctx: CliContext, message: string): void {
+  ctx.stderr.write(message + "\n");
+}
