@@ -1,0 +1,45 @@
+// `--metrics-addr`: Prometheus text exposition on /metrics and a liveness answer on /healthz.
+import { createServer, type Server } from "node:http";
+import type { Metrics } from "../../core/announce/metrics.ts";
+
+export interface MetricsServer {
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+/** Parses "host:port", "[v6]:port" or ":port" (all interfaces). */
+export function parseListenAddr(s: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s.trim());
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port > 65535) return undefined;
+  return { host: m[1] ?? (m[2] === "" ? "0.0.0.0" : (m[2] ?? "0.0.0.0")), port };
+}
+
+export async function startMetricsServer(addr: string, metrics: Metrics, healthy: () => boolean): Promise<MetricsServer> {
+  const where = parseListenAddr(addr);
+  if (!where) throw new Error(`--metrics-addr: "${addr}" is not host:port`);
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405).end();
+    } else if (path === "/metrics") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(metrics.render());
+    } else if (path === "/healthz") {
+      const ok = healthy();
+      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "unhealthy\n");
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(where.port, where.host, () => resolve());
+  });
+  const a = server.address();
+  const address = typeof a === "object" && a !== null ? `${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}` : addr;
+  return {
+    address,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
