@@ -1,0 +1,125 @@
+// Kubernetes objects as the API returns them (plain JSON; only the fields used), converted to
+// the announcer's own shapes. No client-library types: these are structural.
+import type { LeaseRecord, StoredLease } from "./lease.ts";
+import type { L2Policy, NodeInfo, ServiceInfo } from "./policy.ts";
+import type { LabelSelector } from "../selector.ts";
+
+interface Meta {
+  name?: string | undefined;
+  namespace?: string | undefined;
+  labels?: Record<string, string> | undefined;
+  annotations?: Record<string, string> | undefined;
+  resourceVersion?: string | undefined;
+}
+
+export interface ServiceObject {
+  metadata?: Meta | undefined;
+  spec?: { type?: string; loadBalancerClass?: string; externalIPs?: string[]; externalTrafficPolicy?: string } | undefined;
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined;
+}
+
+export interface EndpointSliceObject {
+  metadata?: Meta | undefined;
+  endpoints?: { nodeName?: string; conditions?: { ready?: boolean | null } }[] | undefined;
+}
+
+export interface PolicyObject {
+  metadata?: Meta | undefined;
+  spec?: {
+    nodeSelector?: LabelSelector;
+    serviceSelector?: LabelSelector;
+    interfaces?: string[];
+    externalIPs?: boolean;
+    loadBalancerIPs?: boolean;
+  } | undefined;
+}
+
+export interface NodeObject {
+  metadata?: Meta | undefined;
+}
+
+export interface LeaseObject {
+  metadata?: Meta | undefined;
+  spec?: {
+    holderIdentity?: string | null;
+    leaseDurationSeconds?: number | null;
+    acquireTime?: string | Date | null;
+    renewTime?: string | Date | null;
+    leaseTransitions?: number | null;
+  } | undefined;
+}
+
+export function toServiceInfo(o: ServiceObject): ServiceInfo {
+  return {
+    namespace: o.metadata?.namespace ?? "default",
+    name: o.metadata?.name ?? "",
+    labels: o.metadata?.labels ?? {},
+    type: o.spec?.type,
+    loadBalancerClass: o.spec?.loadBalancerClass,
+    externalIPs: o.spec?.externalIPs ?? [],
+    ingressIPs: (o.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])),
+    externalTrafficPolicy: o.spec?.externalTrafficPolicy,
+  };
+}
+
+export function toPolicy(o: PolicyObject): L2Policy {
+  const s = o.spec ?? {};
+  return {
+    name: o.metadata?.name ?? "",
+    nodeSelector: s.nodeSelector,
+    serviceSelector: s.serviceSelector,
+    interfaces: s.interfaces,
+    externalIPs: s.externalIPs,
+    loadBalancerIPs: s.loadBalancerIPs,
+  };
+}
+
+export function toNodeInfo(o: NodeObject): NodeInfo {
+  return { name: o.metadata?.name ?? "", labels: o.metadata?.labels ?? {} };
+}
+
+/** "ns/name" of Services with a ready endpoint on `node` (ready unset counts as ready). */
+export function localEndpointServices(slices: readonly EndpointSliceObject[], node: string): Set<string> {
+  const out = new Set<string>();
+  for (const s of slices) {
+    const svc = s.metadata?.labels?.["kubernetes.io/service-name"];
+    if (!svc) continue;
+    if ((s.endpoints ?? []).some((e) => e.nodeName === node && e.conditions?.ready !== false)) out.add(`${s.metadata?.namespace ?? "default"}/${svc}`);
+  }
+  return out;
+}
+
+function ms(t: string | Date | null | undefined): number | undefined {
+  if (t === null || t === undefined) return undefined;
+  const n = t instanceof Date ? t.getTime() : Date.parse(t);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+export function toStoredLease(o: LeaseObject): StoredLease {
+  const s = o.spec ?? {};
+  return {
+    resourceVersion: o.metadata?.resourceVersion ?? "",
+    record: {
+      holderIdentity: s.holderIdentity ?? "",
+      leaseDurationSeconds: s.leaseDurationSeconds ?? 0,
+      acquireTime: ms(s.acquireTime),
+      renewTime: ms(s.renewTime),
+      leaseTransitions: s.leaseTransitions ?? 0,
+    },
+  };
+}
+
+/** MicroTime as the API wants it: RFC 3339 with microseconds. */
+export function microTime(t: number | undefined): string | undefined {
+  return t === undefined ? undefined : new Date(t).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+export function leaseSpec(r: LeaseRecord): Record<string, unknown> {
+  return {
+    holderIdentity: r.holderIdentity,
+    leaseDurationSeconds: r.leaseDurationSeconds,
+    acquireTime: microTime(r.acquireTime),
+    renewTime: microTime(r.renewTime),
+    leaseTransitions: r.leaseTransitions,
+  };
+}
