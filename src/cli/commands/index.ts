@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import type { Runner } from "../program.ts";
 import { registerAnnounce } from "./announce.ts";
+import { registerPool } from "./pool.ts";
 
 export function registerCommands(program: Command, runner: Runner): void {
   program
@@ -14,5 +15,6 @@ export function registerCommands(program: Command, runner: Runner): void {
         return 0;
       }),
     );
+  registerPool(program, runner);
   registerAnnounce(program, runner);
 }

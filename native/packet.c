@@ -1,0 +1,393 @@
+/*
+ * lbctl_packet: one AF_PACKET SOCK_RAW socket per handle, bound to an interface and ethertype,
+ * driven by libuv poll. No parsing here: whole Ethernet frames go to JS with their pkttype and
+ * kernel receive timestamp; all protocol work lives in the TypeScript core.
+ *
+ * Timestamps are CLOCK_REALTIME nanoseconds (BigInt). Receive: SO_TIMESTAMPING software RX
+ * stamp (falls back to SO_TIMESTAMPNS). Send: the kernel's TX_SCHED stamp (taken in
+ * dev_queue_xmit, synchronously inside sendto, so it is read back from the error queue before
+ * send() returns), falling back to clock_gettime just before sendto.
+ */
+#include <node_api.h>
+#include <uv.h>
+#include <errno.h>
+#include <string.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <linux/filter.h>
+#include <linux/net_tstamp.h>
+#include <linux/errqueue.h>
+
+#define RX_BUF 65536
+#define BATCH 64 /* frames per wake-up; the level-triggered poll wakes again for the rest */
+
+typedef struct {
+  napi_env env;
+  int fd;
+  int ifindex;
+  uv_poll_t poll;
+  napi_ref callback;
+  napi_async_context async_ctx;
+  int closed;         /* close() ran: no more callbacks */
+  int handle_closed;  /* uv_close finished */
+  int finalized;      /* the JS external is gone */
+  int ts_mode;        /* 1 = SO_TIMESTAMPING, 2 = SO_TIMESTAMPNS, 0 = none */
+  unsigned char *buf;
+} sock_t;
+
+static const char *errno_name(int e) {
+  switch (e) {
+    case EPERM: return "EPERM";         case EACCES: return "EACCES";
+    case ENODEV: return "ENODEV";       case ENXIO: return "ENXIO";
+    case ENETDOWN: return "ENETDOWN";   case EINVAL: return "EINVAL";
+    case EMSGSIZE: return "EMSGSIZE";   case EBADF: return "EBADF";
+    case ENOBUFS: return "ENOBUFS";     case EAGAIN: return "EAGAIN";
+    case EINTR: return "EINTR";         case ENOMEM: return "ENOMEM";
+    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+    case ENETUNREACH: return "ENETUNREACH";
+    default: return "EUNKNOWN";
+  }
+}
+
+/* Throws Error(message) with .code = errno name, .errno, .syscall. */
+static napi_value throw_errno(napi_env env, int e, const char *syscall) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(e));
+  napi_value code, text, err, num, sc;
+  napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
+  napi_create_error(env, code, text, &err);
+  napi_create_int32(env, e, &num);
+  napi_set_named_property(env, err, "errno", num);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sc);
+  napi_set_named_property(env, err, "syscall", sc);
+  napi_throw(env, err);
+  return NULL;
+}
+
+static napi_value throw_type(napi_env env, const char *msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG", msg);
+  return NULL;
+}
+
+static uint64_t ts_ns(const struct timespec *t) { return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec; }
+
+static uint64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return ts_ns(&t);
+}
+
+/* Software timestamp from the control messages of recvmsg, 0 when absent. */
+static uint64_t cmsg_ts(struct msghdr *m) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+    if (c->cmsg_level != SOL_SOCKET) continue;
+    if (c->cmsg_type == SO_TIMESTAMPING) {
+      struct timespec ts[3];
+      memcpy(ts, CMSG_DATA(c), sizeof ts);
+      if (ts[0].tv_sec || ts[0].tv_nsec) return ts_ns(&ts[0]);
+    } else if (c->cmsg_type == SO_TIMESTAMPNS) {
+      struct timespec t;
+      memcpy(&t, CMSG_DATA(c), sizeof t);
+      return ts_ns(&t);
+    }
+  }
+  return 0;
+}
+
+/* Reads every queued TX timestamp; returns the last one (0 if none). */
+static uint64_t drain_errqueue(sock_t *s) {
+  uint64_t last = 0;
+  for (int i = 0; i < 16; i++) {
+    char ctrl[512], data[64];
+    struct iovec iov = { data, sizeof data };
+    struct msghdr m = { 0 };
+    m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = ctrl; m.msg_controllen = sizeof ctrl;
+    if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+    uint64_t t = cmsg_ts(&m);
+    if (t) last = t;
+  }
+  return last;
+}
+
+static void deliver(sock_t *s, size_t len, unsigned pkttype, uint64_t ts) {
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value cb, global, argv[3], result;
+  napi_get_reference_value(env, s->callback, &cb);
+  napi_get_global(env, &global);
+  napi_create_buffer_copy(env, len, s->buf, NULL, &argv[0]);
+  napi_create_uint32(env, pkttype, &argv[1]);
+  napi_create_bigint_uint64(env, ts, &argv[2]);
+  if (napi_make_callback(env, s->async_ctx, global, cb, 3, argv, &result) == napi_pending_exception) {
+    napi_value err;
+    napi_get_and_clear_last_exception(env, &err);
+    napi_fatal_exception(env, err); /* surfaces as 'uncaughtException', as any callback's throw would */
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void on_readable(uv_poll_t *h, int status, int events) {
+  sock_t *s = (sock_t *)h->data;
+  if (status < 0) { /* POLLERR (an unread error-queue entry): clear it and keep polling */
+    drain_errqueue(s);
+    if (!s->closed) uv_poll_start(&s->poll, UV_READABLE, on_readable);
+    return;
+  }
+  for (int i = 0; i < BATCH && !s->closed; i++) {
+    char ctrl[512];
+    struct sockaddr_ll from;
+    struct iovec iov = { s->buf, RX_BUF };
+    struct msghdr m = { 0 };
+    m.msg_name = &from; m.msg_namelen = sizeof from;
+    m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = ctrl; m.msg_controllen = sizeof ctrl;
+    ssize_t n = recvmsg(s->fd, &m, MSG_DONTWAIT);
+    if (n < 0) break; /* EAGAIN: drained; other errors: retried on the next wake-up */
+    if (from.sll_pkttype == PACKET_OUTGOING) continue;
+    uint64_t ts = cmsg_ts(&m);
+    if (!ts) ts = now_ns();
+    deliver(s, (size_t)n, from.sll_pkttype, ts);
+  }
+}
+
+static void maybe_free(sock_t *s) {
+  if (s->handle_closed && s->finalized) { free(s->buf); free(s); }
+}
+
+static void on_handle_closed(uv_handle_t *h) {
+  sock_t *s = (sock_t *)h->data;
+  close(s->fd);
+  s->fd = -1;
+  s->handle_closed = 1;
+  maybe_free(s);
+}
+
+/* Stops polling and releases the JS references; the fd closes once libuv lets go of the handle. */
+static void sock_close(sock_t *s, int from_hook) {
+  if (s->closed) return;
+  s->closed = 1;
+  uv_poll_stop(&s->poll);
+  uv_close((uv_handle_t *)&s->poll, on_handle_closed);
+  napi_delete_reference(s->env, s->callback);
+  napi_async_destroy(s->env, s->async_ctx);
+}
+
+static void cleanup_hook(void *arg) { sock_close((sock_t *)arg, 1); }
+
+static void finalize(napi_env env, void *data, void *hint) {
+  sock_t *s = (sock_t *)data;
+  if (!s->closed) {
+    napi_remove_env_cleanup_hook(env, cleanup_hook, s);
+    sock_close(s, 0);
+  }
+  s->finalized = 1;
+  maybe_free(s);
+}
+
+static sock_t *get_sock(napi_env env, napi_value v) {
+  void *p = NULL;
+  if (napi_get_value_external(env, v, &p) != napi_ok || !p) { throw_type(env, "expected a packet socket handle"); return NULL; }
+  sock_t *s = (sock_t *)p;
+  if (s->closed) { throw_errno(env, EBADF, "packet socket is closed"); return NULL; }
+  return s;
+}
+
+static int get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
+  bool is_buf = false;
+  napi_is_buffer(env, v, &is_buf);
+  if (!is_buf || napi_get_buffer_info(env, v, data, len) != napi_ok) { throw_type(env, "expected a Buffer"); return 0; }
+  return 1;
+}
+
+/* open(ifindex, ethertype, onFrame(buf, pkttype, tsNs)) -> handle */
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t ifindex = 0, proto = 0;
+  napi_valuetype t;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &ifindex) != napi_ok || napi_get_value_int32(env, argv[1], &proto) != napi_ok ||
+      napi_typeof(env, argv[2], &t) != napi_ok || t != napi_function || ifindex <= 0 || proto < 0 || proto > 0xffff)
+    return throw_type(env, "open(ifindex > 0, ethertype 0..65535, onFrame)");
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons((uint16_t)proto));
+  if (fd < 0) return throw_errno(env, errno, "socket(AF_PACKET)");
+  struct sockaddr_ll sll = { 0 };
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons((uint16_t)proto);
+  sll.sll_ifindex = ifindex;
+  if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) { int e = errno; close(fd); return throw_errno(env, e, "bind(AF_PACKET)"); }
+  int ts_mode = 1;
+  int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_TSONLY;
+  if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) < 0) {
+    int on = 1;
+    ts_mode = setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0 ? 0 : 2;
+  }
+  uv_loop_t *loop = NULL;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) { close(fd); return throw_errno(env, EINVAL, "napi_get_uv_event_loop"); }
+  sock_t *s = calloc(1, sizeof *s);
+  unsigned char *buf = malloc(RX_BUF);
+  if (!s || !buf) { free(s); free(buf); close(fd); return throw_errno(env, ENOMEM, "malloc"); }
+  s->env = env; s->fd = fd; s->ifindex = ifindex; s->ts_mode = ts_mode; s->buf = buf;
+  int rc = uv_poll_init_socket(loop, &s->poll, fd);
+  if (rc < 0) { free(buf); free(s); close(fd); return throw_errno(env, -rc, "uv_poll_init"); }
+  s->poll.data = s;
+  napi_value resource, name, handle;
+  napi_create_object(env, &resource);
+  napi_create_string_utf8(env, "lbctl.PacketSocket", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, resource, name, &s->async_ctx);
+  napi_create_reference(env, argv[2], 1, &s->callback);
+  napi_add_env_cleanup_hook(env, cleanup_hook, s);
+  uv_poll_start(&s->poll, UV_READABLE, on_readable);
+  napi_create_external(env, s, finalize, NULL, &handle);
+  return handle;
+}
+
+/* send(handle, frame) -> { ns: bigint, kernel: boolean }: when the frame left (see header). */
+static napi_value js_send(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2) return throw_type(env, "send(handle, frame)");
+  sock_t *s = get_sock(env, argv[0]);
+  if (!s) return NULL;
+  void *data; size_t len;
+  if (!get_bytes(env, argv[1], &data, &len)) return NULL;
+  if (len < 14) return throw_type(env, "frame shorter than an Ethernet header");
+  const unsigned char *f = data;
+  struct sockaddr_ll to = { 0 };
+  to.sll_family = AF_PACKET;
+  to.sll_ifindex = s->ifindex;
+  to.sll_protocol = htons((uint16_t)((f[12] << 8) | f[13]));
+  to.sll_halen = 6;
+  memcpy(to.sll_addr, f, 6);
+  if (s->ts_mode == 1) drain_errqueue(s); /* stale stamps must not be taken for this frame's */
+  uint64_t before = now_ns();
+  if (sendto(s->fd, data, len, 0, (struct sockaddr *)&to, sizeof to) < 0) return throw_errno(env, errno, "sendto");
+  uint64_t kernel = s->ts_mode == 1 ? drain_errqueue(s) : 0;
+  napi_value out, ns, k;
+  napi_create_object(env, &out);
+  napi_create_bigint_uint64(env, kernel ? kernel : before, &ns);
+  napi_get_boolean(env, kernel != 0, &k);
+  napi_set_named_property(env, out, "ns", ns);
+  napi_set_named_property(env, out, "kernel", k);
+  return out;
+}
+
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  void *p = NULL;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &p) != napi_ok || !p) return throw_type(env, "close(handle)");
+  sock_t *s = (sock_t *)p;
+  if (!s->closed) {
+    napi_remove_env_cleanup_hook(env, cleanup_hook, s);
+    sock_close(s, 0);
+  }
+  return NULL;
+}
+
+static napi_value js_ref(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2) return throw_type(env, "setRef(handle, boolean)");
+  sock_t *s = get_sock(env, argv[0]);
+  if (!s) return NULL;
+  bool on = true;
+  napi_get_value_bool(env, argv[1], &on);
+  if (on) uv_ref((uv_handle_t *)&s->poll); else uv_unref((uv_handle_t *)&s->poll);
+  return NULL;
+}
+
+/* attachFilter(handle, program): classic BPF, 8 bytes per instruction in host byte order. */
+static napi_value js_attach_filter(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2) return throw_type(env, "attachFilter(handle, program)");
+  sock_t *s = get_sock(env, argv[0]);
+  if (!s) return NULL;
+  void *data; size_t len;
+  if (!get_bytes(env, argv[1], &data, &len)) return NULL;
+  if (len == 0 || len % sizeof(struct sock_filter) != 0 || len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+    return throw_type(env, "filter program must be 1..4096 instructions of 8 bytes");
+  struct sock_filter *copy = malloc(len);
+  if (!copy) return throw_errno(env, ENOMEM, "malloc");
+  memcpy(copy, data, len);
+  struct sock_fprog prog = { (unsigned short)(len / sizeof(struct sock_filter)), copy };
+  int rc = setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+  int e = errno;
+  free(copy);
+  if (rc < 0) return throw_errno(env, e, "setsockopt(SO_ATTACH_FILTER)");
+  return NULL;
+}
+
+/* membership(handle, mac, join): PACKET_ADD/DROP_MEMBERSHIP with PACKET_MR_MULTICAST. */
+static napi_value js_membership(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 3) return throw_type(env, "membership(handle, mac, join)");
+  sock_t *s = get_sock(env, argv[0]);
+  if (!s) return NULL;
+  void *data; size_t len;
+  if (!get_bytes(env, argv[1], &data, &len)) return NULL;
+  if (len != 6) return throw_type(env, "multicast MAC must be 6 bytes");
+  bool join = true;
+  napi_get_value_bool(env, argv[2], &join);
+  struct packet_mreq mr = { 0 };
+  mr.mr_ifindex = s->ifindex;
+  mr.mr_type = PACKET_MR_MULTICAST;
+  mr.mr_alen = 6;
+  memcpy(mr.mr_address, data, 6);
+  if (setsockopt(s->fd, SOL_PACKET, join ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP, &mr, sizeof mr) < 0)
+    return throw_errno(env, errno, join ? "setsockopt(PACKET_ADD_MEMBERSHIP)" : "setsockopt(PACKET_DROP_MEMBERSHIP)");
+  return NULL;
+}
+
+/* realtimeNs(): the clock the timestamps use, for deadlines and the no-kernel-stamp fallback. */
+static napi_value js_realtime(napi_env env, napi_callback_info info) {
+  napi_value v;
+  napi_create_bigint_uint64(env, now_ns(), &v);
+  return v;
+}
+
+/* timestampMode(handle): "timestamping" | "timestampns" | "none". */
+static napi_value js_ts_mode(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], v;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1) return throw_type(env, "timestampMode(handle)");
+  sock_t *s = get_sock(env, argv[0]);
+  if (!s) return NULL;
+  const char *m = s->ts_mode == 1 ? "timestamping" : s->ts_mode == 2 ? "timestampns" : "none";
+  napi_create_string_utf8(env, m, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "setRef", NULL, js_ref, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "attachFilter", NULL, js_attach_filter, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "membership", NULL, js_membership, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "realtimeNs", NULL, js_realtime, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "timestampMode", NULL, js_ts_mode, NULL, NULL, NULL, napi_enumerable, NULL },
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,54 @@
+// Watch streams as async iterables of events. The request timeout covers only the response
+// headers; the stream then lives until the server ends it, timeoutSeconds passes or the caller
+// aborts. A 410 (in the status line or as an ERROR event) is thrown as KubeApiError so that
+// callers know to list again.
+import { createInterface } from "node:readline";
+import type { Transport } from "./http.ts";
+import type { RequestDescription } from "./errors.ts";
+import type { KubeObject, WatchEvent, WatchOptions } from "./types.ts";
+
+export async function* watchStream(http: Transport, path: string, opts: WatchOptions, desc: RequestDescription): AsyncIterable<WatchEvent> {
+  const res = await http.open(
+    {
+      method: "GET",
+      path,
+      query: {
+        watch: "true",
+        resourceVersion: opts.resourceVersion,
+        allowWatchBookmarks: opts.allowBookmarks ? "true" : undefined,
+        timeoutSeconds: opts.timeoutSeconds,
+        labelSelector: opts.labelSelector || undefined,
+        fieldSelector: opts.fieldSelector || undefined,
+      },
+      desc,
+    },
+    opts.signal,
+  );
+  const status = res.statusCode ?? 0;
+  if (status !== 200) {
+    let body = "";
+    for await (const c of res) body += String(c);
+    throw http.failure(status, body, desc);
+  }
+  const lines = createInterface({ input: res, crlfDelay: Infinity });
+  const onAbort = (): void => void res.destroy();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    for await (const line of lines) {
+      if (line.trim() === "") continue;
+      const ev = JSON.parse(line) as { type: string; object: KubeObject };
+      if (ev.type === "ERROR") {
+        const st = ev.object as { code?: number };
+        throw http.failure(typeof st.code === "number" ? st.code : 500, JSON.stringify(ev.object), desc);
+      }
+      yield { type: ev.type as WatchEvent["type"], object: ev.object };
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) return;
+    if ((err as NodeJS.ErrnoException).code === "ECONNRESET" || (err as Error).message === "aborted") return;
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    res.destroy();
+  }
+}

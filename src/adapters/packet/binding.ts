@@ -1,0 +1,54 @@
+// Loads the native packet addon (native/packet.c) on first use only: commands that never send
+// frames must work where it could not be built, and `lbctl --help` must not pay for it.
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { LbctlError } from "../../cli/errors.ts";
+
+/** Opaque native handle of one open socket. */
+export type PacketHandle = { readonly __packetHandle: unique symbol };
+
+export interface SendStamp {
+  /** CLOCK_REALTIME ns at which the frame left: the kernel's TX stamp when `kernel`, else just before sendto. */
+  ns: bigint;
+  kernel: boolean;
+}
+
+/** The addon's exports (see native/packet.c for the contract of each). */
+export interface PacketBinding {
+  open(ifindex: number, ethertype: number, onFrame: (frame: Buffer, pkttype: number, tsNs: bigint) => void): PacketHandle;
+  send(handle: PacketHandle, frame: Buffer): SendStamp;
+  close(handle: PacketHandle): void;
+  setRef(handle: PacketHandle, ref: boolean): void;
+  attachFilter(handle: PacketHandle, program: Buffer): void;
+  membership(handle: PacketHandle, mac: Buffer, join: boolean): void;
+  realtimeNs(): bigint;
+  timestampMode(handle: PacketHandle): "timestamping" | "timestampns" | "none";
+}
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+export const ADDON_CANDIDATES = ["build/Release/lbctl_packet.node", "build/Debug/lbctl_packet.node"].map((p) => root + p);
+
+let cached: PacketBinding | undefined;
+
+/** The addon, loaded once; LBCTL_PACKET_ADDON overrides the path. Throws a one-line LbctlError if missing. */
+export function loadBinding(env: Readonly<Record<string, string | undefined>> = process.env): PacketBinding {
+  if (cached) return cached;
+  const override = env["LBCTL_PACKET_ADDON"];
+  const path = override ?? ADDON_CANDIDATES.find((p) => existsSync(p));
+  if (path === undefined || !existsSync(path)) {
+    throw new LbctlError(
+      `the packet addon is not built (looked for ${override ?? ADDON_CANDIDATES[0]}): run \`npm run build:addon\` in the lbctl checkout (needs a C compiler, make, python3 and the Node headers)`,
+      { code: "E_ADDON_MISSING" },
+    );
+  }
+  try {
+    cached = createRequire(import.meta.url)(path) as PacketBinding;
+  } catch (err) {
+    throw new LbctlError(`the packet addon ${path} could not be loaded: ${(err as Error).message} (rebuild it: npm run build:addon)`, {
+      code: "E_ADDON_MISSING",
+      cause: err,
+    });
+  }
+  return cached;
+}

@@ -1,0 +1,152 @@
+// PacketSocket: one AF_PACKET socket on one interface and ethertype, as an EventEmitter of
+// whole frames. The binding is injectable (serialport poller.ts style) so tests need no addon.
+import { EventEmitter } from "node:events";
+import { endianness } from "node:os";
+import { LbctlError } from "../../cli/errors.ts";
+import { encodeBpf, type BpfInstruction } from "../../core/packet/bpf.ts";
+import { macToBytes } from "../../core/packet/ethernet.ts";
+import { loadBinding, type PacketBinding, type PacketHandle, type SendStamp } from "./binding.ts";
+import { assertTestNetns } from "./netns-guard.ts";
+
+/** sll_pkttype values (linux/if_packet.h). */
+export const PACKET_HOST = 0;
+export const PACKET_BROADCAST = 1;
+export const PACKET_MULTICAST = 2;
+export const PACKET_OTHERHOST = 3;
+
+export interface PacketFrame {
+  data: Buffer;
+  /** PACKET_HOST / BROADCAST / MULTICAST / OTHERHOST: how the frame was addressed to us. */
+  pkttype: number;
+  /** Kernel receive timestamp, CLOCK_REALTIME ns. */
+  timestampNs: bigint;
+}
+
+export interface PacketSocketOptions {
+  ifname: string;
+  ifindex: number;
+  ethertype: number;
+  binding?: PacketBinding;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export class PacketSocket extends EventEmitter<{ frame: [PacketFrame] }> {
+  readonly ifname: string;
+  private readonly binding: PacketBinding;
+  private handle: PacketHandle | undefined;
+  private readonly groups = new Map<string, number>();
+
+  private constructor(ifname: string, binding: PacketBinding) {
+    super();
+    this.ifname = ifname;
+    this.binding = binding;
+  }
+
+  /** Opens and starts receiving at once; frames are emitted as 'frame' events. */
+  static open(o: PacketSocketOptions): PacketSocket {
+    assertTestNetns(o.env ?? process.env);
+    const binding = o.binding ?? loadBinding(o.env);
+    const sock = new PacketSocket(o.ifname, binding);
+    try {
+      sock.handle = binding.open(o.ifindex, o.ethertype, (data, pkttype, timestampNs) => sock.emit("frame", { data, pkttype, timestampNs }));
+    } catch (err) {
+      throw explain(err, `opening a packet socket on ${o.ifname}`);
+    }
+    return sock;
+  }
+
+  get closed(): boolean {
+    return this.handle === undefined;
+  }
+
+  /** Sends one whole Ethernet frame; returns when it left (kernel TX stamp when available). */
+  send(frame: Uint8Array): SendStamp {
+    try {
+      return this.binding.send(this.live(), Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+    } catch (err) {
+      throw explain(err, `sending on ${this.ifname}`);
+    }
+  }
+
+  /** The clock of the timestamps (CLOCK_REALTIME ns). */
+  now(): bigint {
+    return this.binding.realtimeNs();
+  }
+
+  get timestampMode(): string {
+    return this.binding.timestampMode(this.live());
+  }
+
+  attachFilter(program: readonly BpfInstruction[]): void {
+    const bytes = encodeBpf(program, endianness() === "LE");
+    try {
+      this.binding.attachFilter(this.live(), Buffer.from(bytes));
+    } catch (err) {
+      throw explain(err, `attaching a filter on ${this.ifname}`);
+    }
+  }
+
+  /** Joins a link-layer multicast group; reference-counted so that shared groups stay joined. */
+  joinMulticast(mac: string): void {
+    const n = this.groups.get(mac) ?? 0;
+    if (n === 0) this.membership(mac, true);
+    this.groups.set(mac, n + 1);
+  }
+
+  leaveMulticast(mac: string): void {
+    const n = this.groups.get(mac) ?? 0;
+    if (n === 0) return;
+    if (n === 1) {
+      this.membership(mac, false);
+      this.groups.delete(mac);
+    } else this.groups.set(mac, n - 1);
+  }
+
+  /** An unref'd socket does not keep the process alive. */
+  unref(): this {
+    if (this.handle) this.binding.setRef(this.handle, false);
+    return this;
+  }
+
+  ref(): this {
+    if (this.handle) this.binding.setRef(this.handle, true);
+    return this;
+  }
+
+  close(): void {
+    if (!this.handle) return;
+    const h = this.handle;
+    this.handle = undefined;
+    this.binding.close(h);
+  }
+
+  private membership(mac: string, join: boolean): void {
+    try {
+      this.binding.membership(this.live(), Buffer.from(macToBytes(mac)), join);
+    } catch (err) {
+      throw explain(err, `${join ? "joining" : "leaving"} multicast group ${mac} on ${this.ifname}`);
+    }
+  }
+
+  private live(): PacketHandle {
+    if (!this.handle) throw new LbctlError(`packet socket on ${this.ifname} is closed`, { code: "E_CLOSED" });
+    return this.handle;
+  }
+}
+
+/** errno from the addon → one-line LbctlError ("doing X on IF: reason"), exit 2 for setup errors. */
+export function explain(err: unknown, doing: string): LbctlError {
+  if (err instanceof LbctlError) return err;
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === "EPERM" || code === "EACCES") {
+    return new LbctlError(`${doing}: ${message}: CAP_NET_RAW is needed (run as root, or: setcap cap_net_raw+ep "$(command -v node)")`, {
+      exitCode: 2,
+      code: "E_PERMISSION",
+      cause: err,
+    });
+  }
+  if (code === "ENODEV" || code === "ENXIO") return new LbctlError(`${doing}: no such interface (${message})`, { exitCode: 2, code: String(code), cause: err });
+  if (code === "ENETDOWN") return new LbctlError(`${doing}: the interface is down (${message})`, { exitCode: 2, code: "ENETDOWN", cause: err });
+  return new LbctlError(`${doing}: ${message}`, { code: typeof code === "string" ? code : "E_PACKET", cause: err });
+}

@@ -1,0 +1,137 @@
+// Glue between loaded objects (from files today, from a cluster later) and the LB-IPAM core:
+// decodes pools and Services, reports bad input with file:line, object and field, runs the
+// allocator and builds the objects LB-IPAM would write. No I/O here: callers load the objects.
+import {
+  decodePool, decodeService, formatPath, isPoolObject, isServiceObject, runLbIpam, serviceKey, writePoolStatus, writeServiceStatus,
+  type FieldError, type LbIpamResult, type LbIpamSettings, type PoolSpec, type PoolState, type Raw, type ServiceInput, type SvcState,
+} from "../core/ipam/index.ts";
+import type { ManifestObject } from "./manifests.ts";
+
+export interface PlanProblem {
+  readonly severity: "error" | "warning";
+  readonly file: string;
+  readonly line: number | undefined;
+  /** `CiliumLoadBalancerIPPool "name"` or `Service ns/name`. */
+  readonly object: string;
+  /** Field path, e.g. `spec.blocks[0].cidr`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export function formatPlanProblem(p: PlanProblem): string {
+  const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
+  return `${where}: ${p.object}: ${p.field ? p.field + ": " : ""}${p.message}`;
+}
+
+export interface InvalidPool {
+  readonly name: string;
+  readonly obj: Raw;
+}
+
+export interface PoolPlan {
+  readonly result: LbIpamResult;
+  /** Every input pool and Service in input order, status as LB-IPAM would write it. */
+  readonly items: Raw[];
+  /** Output object of each pool / Service state. */
+  readonly poolObjects: Map<PoolState, Raw>;
+  readonly serviceObjects: Map<SvcState, Raw>;
+  readonly invalidPools: InvalidPool[];
+  readonly problems: PlanProblem[];
+}
+
+/** Wraps plain objects (e.g. from the API server) so they can be planned like loaded files. */
+export function objectsFromRaw(raws: readonly Raw[], file: string): ManifestObject[] {
+  return raws.map((obj, order) => ({ obj, source: { file, line: undefined, order }, locate: () => undefined }));
+}
+
+function lineOf(m: ManifestObject, path: readonly (string | number)[]): number | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const l = m.locate(path.slice(0, n));
+    if (l !== undefined) return l;
+  }
+  return m.source.line;
+}
+
+export function computePoolPlan(objects: readonly ManifestObject[], settings: LbIpamSettings, now: string): PoolPlan {
+  const problems: PlanProblem[] = [];
+  const report = (m: ManifestObject, object: string, severity: PlanProblem["severity"], e: FieldError, suffix = ""): void => {
+    problems.push({ severity, file: m.source.file, line: lineOf(m, e.path), object, field: formatPath(e.path), message: e.message + suffix });
+  };
+  const pools: PoolSpec[] = [];
+  const services: ServiceInput[] = [];
+  const order: ({ kind: "pool"; m: ManifestObject; spec?: PoolSpec } | { kind: "svc"; m: ManifestObject; idx?: number })[] = [];
+  const poolSeen = new Map<string, ManifestObject>();
+  const svcSeen = new Map<string, ManifestObject>();
+  const invalidPools: InvalidPool[] = [];
+  const where = (m: ManifestObject): string => (m.source.line === undefined ? m.source.file : `${m.source.file}:${m.source.line}`);
+
+  for (const m of objects) {
+    if (isPoolObject(m.obj)) {
+      const d = decodePool(m.obj, m.source.order);
+      const label = `CiliumLoadBalancerIPPool ${JSON.stringify(d.ok ? d.pool.name : (d.name ?? "<unnamed>"))}`;
+      if (!d.ok) {
+        for (const e of d.errors) report(m, label, "error", e, " (pool rejected)");
+        invalidPools.push({ name: d.name ?? "<unnamed>", obj: m.obj });
+        order.push({ kind: "pool", m });
+        continue;
+      }
+      const first = poolSeen.get(d.pool.name);
+      if (first) {
+        report(m, label, "error", { path: ["metadata", "name"], message: `duplicate pool name (first defined at ${where(first)})` }, " (pool rejected)");
+        invalidPools.push({ name: d.pool.name, obj: m.obj });
+        order.push({ kind: "pool", m });
+        continue;
+      }
+      poolSeen.set(d.pool.name, m);
+      pools.push(d.pool);
+      order.push({ kind: "pool", m, spec: d.pool });
+    } else if (isServiceObject(m.obj)) {
+      const d = decodeService(m.obj, m.source.order);
+      const label = d.svc ? `Service ${serviceKey(d.svc)}` : "Service <unnamed>";
+      for (const e of d.errors) report(m, label, "error", e, " (Service skipped)");
+      for (const e of d.warnings) report(m, label, "warning", e);
+      if (!d.svc) {
+        order.push({ kind: "svc", m });
+        continue;
+      }
+      const key = serviceKey(d.svc);
+      const first = svcSeen.get(key);
+      if (first) {
+        report(m, label, "error", { path: ["metadata", "name"], message: `duplicate Service (first defined at ${where(first)}); skipped` });
+        order.push({ kind: "svc", m });
+        continue;
+      }
+      svcSeen.set(key, m);
+      const status = m.obj["status"];
+      const lb = status && typeof status === "object" ? (status as Raw)["loadBalancer"] : undefined;
+      const ingress = lb && typeof lb === "object" ? (lb as Raw)["ingress"] : undefined;
+      order.push({ kind: "svc", m, idx: services.length });
+      services.push({ spec: d.svc, ingress });
+    }
+  }
+
+  const result = runLbIpam(pools, services, settings);
+  const poolBySpec = new Map(result.pools.map((p) => [p.spec, p]));
+  const poolObjects = new Map<PoolState, Raw>();
+  const serviceObjects = new Map<SvcState, Raw>();
+  const items: Raw[] = [];
+  for (const o of order) {
+    if (o.kind === "pool") {
+      const st = o.spec ? poolBySpec.get(o.spec) : undefined;
+      const out = st ? writePoolStatus(o.m.obj, st, now) : o.m.obj;
+      if (st) poolObjects.set(st, out);
+      items.push(out);
+    } else {
+      const st = o.idx === undefined ? undefined : result.services[o.idx];
+      const out = st && result.active ? writeServiceStatus(o.m.obj, st, now) : o.m.obj;
+      if (st) serviceObjects.set(st, out);
+      items.push(out);
+    }
+  }
+  return { result, items, poolObjects, serviceObjects, invalidPools, problems };
+}
+
+/** The `-o json|yaml` document: a v1 List, like `kubectl get -o yaml`. */
+export function planList(plan: PoolPlan): Raw {
+  return { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items: plan.items };
+}

@@ -1,0 +1,44 @@
+// `lbctl pool check`: for GitOps pipelines. One line per problem and exit 1 when a pool conflicts
+// or is invalid, or a handled Service would stay pending; exit 0 otherwise.
+import type { CliContext } from "../context.ts";
+import { render, writeLine, type View } from "../output.ts";
+import type { PoolPlan } from "../../adapters/pool-plan.ts";
+import { loadPlan, parsePoolOptions } from "./pool-plan-run.ts";
+import { loadBalancerRows, poolRows } from "./pool-summary.ts";
+
+/** Problems found by planning (input problems are passed in, already printed on stderr). */
+export function checkProblems(plan: PoolPlan): string[] {
+  const out: string[] = [];
+  for (const p of poolRows(plan)) {
+    if (!p.valid) out.push(`pool ${p.name}: invalid (see the errors above); it allocates nothing`);
+    else if (p.conflict !== undefined) out.push(`pool ${p.name}: conflicting: ${p.conflict}`);
+  }
+  const rows = loadBalancerRows(plan);
+  if (!plan.result.active && rows.length > 0) out.push(`no valid CiliumLoadBalancerIPPool: ${rows.length} LoadBalancer Service(s) would stay <pending>`);
+  for (const r of rows) {
+    if (r.status === "pending") out.push(`service ${r.namespace}/${r.name}: pending: ${r.reason}: ${r.message}`);
+  }
+  return out;
+}
+
+const OK_LINE = "ok: no conflicts, no invalid pools, no pending Services";
+
+function checkView(problems: string[], inputProblems: string[]): View {
+  const all = [...inputProblems, ...problems];
+  return {
+    table: () => ({ headers: [], rows: [], footer: all.length === 0 ? [OK_LINE] : all }),
+    data: () => ({ ok: all.length === 0, problems: all }),
+  };
+}
+
+export async function poolCheck(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
+  const o = parsePoolOptions(opts, ["table", "json", "yaml"]);
+  const { plan, lines } = await loadPlan(ctx, o);
+  const problems = checkProblems(plan);
+  if (o.format === "table") {
+    // Input problems are already on stderr; stdout gets the planning problems, one per line.
+    for (const line of problems) writeLine(ctx, line);
+    if (problems.length === 0 && lines.length === 0) writeLine(ctx, OK_LINE);
+  } else await render(ctx, checkView(problems, lines), o.format);
+  return problems.length > 0 || lines.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,45 @@
+// `lbctl pool …`: declarations only. Implementations load lazily so `lbctl --help` stays fast.
+import { Option, type Command } from "commander";
+import type { Runner } from "../program.ts";
+
+function planOptions(cmd: Command, outputs: string): Command {
+  return cmd
+    .option("-f, --filename <path...>", "Files or directories (searched recursively for .yaml/.yml/.json) with pools and Services; - for stdin")
+    .addOption(new Option("-o, --output <format>", `Output format: ${outputs}`).default("table"))
+    .addOption(new Option("--ipv4 <bool>", "Operator enable-ipv4: true|false").default("true"))
+    .addOption(new Option("--ipv6 <bool>", "Operator enable-ipv6: true|false").default("true"))
+    .addOption(new Option("--default-lb-service-ipam <mode>", "Who handles Services without loadBalancerClass: lbipam|nodeipam|none").default("lbipam"))
+    .addOption(
+      new Option("--lb-classes <list>", 'loadBalancerClass values LB-IPAM accepts, comma-separated ("" for none)').default(
+        "io.cilium/bgp-control-plane,io.cilium/l2-announcer",
+      ),
+    )
+    .option("--cilium-restart-quirks", "Drop existing IPs in disabled/conflicting pools and on reserved addresses, as an operator restart does");
+}
+
+export function registerPool(program: Command, runner: Runner): void {
+  const pool = program
+    .command("pool")
+    .description("Plan Cilium LB-IPAM offline: which EXTERNAL-IP each LoadBalancer Service gets from CiliumLoadBalancerIPPools");
+
+  planOptions(pool.command("alloc"), "table|wide|json|yaml")
+    .description("Show the IP LB-IPAM would give every LoadBalancer Service")
+    .addHelpText("after", "\nExamples:\n  # Plan the shipped home-lab example\n  lbctl pool alloc -f examples/homelab/\n\n  # Write the objects with status, as LB-IPAM would, for review or re-input\n  lbctl pool alloc -f pools/ -f services.yaml -o yaml")
+    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./pool-alloc.ts")).poolAlloc(runner.ctx, cmd.optsWithGlobals())));
+
+  planOptions(pool.command("list"), "table|json|yaml")
+    .description("List pools like `kubectl get lbippool`, with IP counts after allocation")
+    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./pool-list.ts")).poolList(runner.ctx, cmd.optsWithGlobals())));
+
+  planOptions(pool.command("show").argument("<name>", "Pool name"), "table|json|yaml")
+    .description("Show one pool: blocks, per-block usage, which Service holds which IP, free runs, conflicts")
+    .action(
+      runner.action(async (name: string, _opts: unknown, cmd: Command) =>
+        (await import("./pool-show.ts")).poolShow(runner.ctx, name, cmd.optsWithGlobals()),
+      ),
+    );
+
+  planOptions(pool.command("check"), "table|json|yaml")
+    .description("Exit 1 with one line per problem if a pool conflicts or is invalid, or a handled Service would stay pending")
+    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./pool-check.ts")).poolCheck(runner.ctx, cmd.optsWithGlobals())));
+}

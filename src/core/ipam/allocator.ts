@@ -1,0 +1,142 @@
+// One range's allocator, in offsets from the range start (the pkg/ipalloc role, Kubernetes-free).
+//
+// Which address a generic allocation gets: the lowest address of the smallest free run, ties
+// broken by lowest address (spec §3.5 "simplified equivalent"). Complexity, n = free runs:
+//   allocAny   O(1) amortised (the smallest run only shrinks, so it stays on top of the heap)
+//   alloc(off) O(log n)   free(off) O(log n)   get(off) O(1)
+// Memory: one Map entry per allocated address; free runs cost O(fragments), never O(range size).
+import { offsetDec, offsetInc, offsetSub, offsetToBigInt, type Offset } from "../ip.ts";
+import { RunHeap, RunIndex, type Run } from "./free-runs.ts";
+
+export type AllocResult = "ok" | "in-use" | "out-of-range";
+
+export class RangeAllocator<T> {
+  /** Number of addresses in the range: offsets 0 … size−1. */
+  readonly size: Offset;
+  private readonly owners = new Map<Offset, T>();
+  private readonly index = new RunIndex();
+  private readonly heap = new RunHeap();
+
+  constructor(size: Offset) {
+    if (!(size > 0)) throw new Error("RangeAllocator: size must be positive");
+    this.size = size;
+    this.addRun({ start: 0, end: offsetDec(size), heapIdx: -1 });
+  }
+
+  /** Allocated addresses (owned or reserved). */
+  get used(): number {
+    return this.owners.size;
+  }
+
+  get full(): boolean {
+    return this.heap.top === undefined;
+  }
+
+  /** Free addresses, exactly (may exceed 2^53). */
+  available(): bigint {
+    return offsetToBigInt(this.size) - BigInt(this.owners.size);
+  }
+
+  get(off: Offset): T | undefined {
+    return this.owners.get(off);
+  }
+
+  has(off: Offset): boolean {
+    return this.owners.has(off);
+  }
+
+  /** Hands out the lowest address of the smallest free run; undefined when full. */
+  allocAny(owner: T): Offset | undefined {
+    const run = this.heap.top;
+    if (run === undefined) return undefined;
+    const off = run.start;
+    this.owners.set(off, owner);
+    // Shrinking the top run keeps it the smallest: no heap work on this path.
+    if (off === run.end) this.removeRun(run);
+    else run.start = offsetInc(off);
+    return off;
+  }
+
+  /** Allocates one specific address. */
+  alloc(off: Offset, owner: T): AllocResult {
+    if (off < 0 || off >= this.size) return "out-of-range";
+    if (this.owners.has(off)) return "in-use";
+    const run = this.index.around(off).prev;
+    if (run === undefined || run.end < off) throw new Error("allocator: free address outside every free run"); // a bug
+    this.owners.set(off, owner);
+    if (run.start === off && run.end === off) {
+      this.removeRun(run);
+    } else if (run.start === off) {
+      run.start = offsetInc(off);
+      this.heap.fix(run.heapIdx);
+    } else if (run.end === off) {
+      run.end = offsetDec(off);
+      this.heap.fix(run.heapIdx);
+    } else {
+      const upper: Run = { start: offsetInc(off), end: run.end, heapIdx: -1 };
+      run.end = offsetDec(off);
+      this.heap.fix(run.heapIdx);
+      this.addRun(upper);
+    }
+    return "ok";
+  }
+
+  /** Changes the owner of an allocated address; false if it is free. */
+  update(off: Offset, owner: T): boolean {
+    if (!this.owners.has(off)) return false;
+    this.owners.set(off, owner);
+    return true;
+  }
+
+  /** Returns an address to the free space, merging with neighbouring runs. */
+  free(off: Offset): boolean {
+    if (!this.owners.delete(off)) return false;
+    const { prev, next } = this.index.around(off);
+    const joinsPrev = prev !== undefined && offsetInc(prev.end) === off;
+    const joinsNext = next !== undefined && offsetDec(next.start) === off;
+    if (joinsPrev && joinsNext) {
+      this.removeRun(next);
+      prev.end = next.end;
+      this.heap.fix(prev.heapIdx);
+    } else if (joinsPrev) {
+      prev.end = off;
+      this.heap.fix(prev.heapIdx);
+    } else if (joinsNext) {
+      // Lowering a run's start keeps its place in address order (runs are disjoint).
+      next.start = off;
+      this.heap.fix(next.heapIdx);
+    } else {
+      this.addRun({ start: off, end: off, heapIdx: -1 });
+    }
+    return true;
+  }
+
+  /** Free runs in address order, as inclusive [start, end] offsets. */
+  *freeRuns(): IterableIterator<[Offset, Offset]> {
+    for (const r of this.index) yield [r.start, r.end];
+  }
+
+  get freeRunCount(): number {
+    return this.index.size;
+  }
+
+  /** Allocated offsets with their owners, in allocation (insertion) order. */
+  entries(): IterableIterator<[Offset, T]> {
+    return this.owners.entries();
+  }
+
+  private addRun(r: Run): void {
+    this.index.insert(r);
+    this.heap.push(r);
+  }
+
+  private removeRun(r: Run): void {
+    this.heap.remove(r);
+    this.index.remove(r);
+  }
+}
+
+/** Size of a free run [start, end]. */
+export function runLength(start: Offset, end: Offset): Offset {
+  return offsetInc(offsetSub(end, start));
+}

@@ -1,0 +1,102 @@
+// Builders for pool and Service objects, and a runner returning what each Service got.
+import { computePoolPlan, objectsFromRaw, type PoolPlan } from "../../src/adapters/pool-plan.ts";
+import { DEFAULT_SETTINGS, effectiveCondition, poolCounts, type LbIpamSettings, type Raw } from "../../src/core/ipam/index.ts";
+
+export const NOW = "2026-11-27T12:00:00Z";
+
+export interface PoolOpts {
+  selector?: Raw;
+  disabled?: boolean;
+  allowFirstLastIPs?: string;
+  created?: string;
+  apiVersion?: string;
+}
+
+/** Blocks: "10.0.0.0/24" is a cidr, "a-b" a start/stop range, "a-" a single start. */
+export function pool(name: string, blocks: string[], o: PoolOpts = {}): Raw {
+  const spec: Raw = {
+    blocks: blocks.map((b) => {
+      if (b.includes("/")) return { cidr: b };
+      const [start, stop] = b.split("-") as [string, string | undefined];
+      return stop ? { start, stop } : { start };
+    }),
+  };
+  if (o.selector) spec["serviceSelector"] = o.selector;
+  if (o.disabled !== undefined) spec["disabled"] = o.disabled;
+  if (o.allowFirstLastIPs !== undefined) spec["allowFirstLastIPs"] = o.allowFirstLastIPs;
+  const metadata: Raw = { name };
+  if (o.created) metadata["creationTimestamp"] = o.created;
+  return { apiVersion: o.apiVersion ?? "cilium.io/v2", kind: "CiliumLoadBalancerIPPool", metadata, spec };
+}
+
+export interface SvcOpts {
+  ns?: string;
+  labels?: Record<string, string>;
+  ann?: Record<string, string>;
+  lbIP?: string;
+  ports?: { port: number; protocol?: string }[];
+  etp?: string;
+  selector?: Record<string, string>;
+  families?: string[];
+  policy?: string;
+  cls?: string;
+  type?: string;
+  ingress?: string[];
+}
+
+export function svc(name: string, o: SvcOpts = {}): Raw {
+  const spec: Raw = { type: o.type ?? "LoadBalancer" };
+  if (o.lbIP) spec["loadBalancerIP"] = o.lbIP;
+  if (o.ports) spec["ports"] = o.ports;
+  if (o.etp) spec["externalTrafficPolicy"] = o.etp;
+  if (o.selector) spec["selector"] = o.selector;
+  if (o.families) spec["ipFamilies"] = o.families;
+  if (o.policy) spec["ipFamilyPolicy"] = o.policy;
+  if (o.cls) spec["loadBalancerClass"] = o.cls;
+  const metadata: Raw = { name, namespace: o.ns ?? "default" };
+  if (o.labels) metadata["labels"] = o.labels;
+  if (o.ann) metadata["annotations"] = o.ann;
+  const obj: Raw = { apiVersion: "v1", kind: "Service", metadata, spec };
+  if (o.ingress) obj["status"] = { loadBalancer: { ingress: o.ingress.map((ip) => (ip.startsWith("host:") ? { hostname: ip.slice(5) } : { ip })) } };
+  return obj;
+}
+
+export interface SvcOutcome {
+  ips: string[];
+  status: string | undefined;
+  reason: string | undefined;
+  message: string | undefined;
+  /** Whether LB-IPAM would write the Service's status. */
+  written: boolean;
+}
+
+export interface Run {
+  plan: PoolPlan;
+  svc(name: string, ns?: string): SvcOutcome;
+  counts(pool: string): string;
+  conflict(pool: string): string | undefined;
+}
+
+export function run(objs: Raw[], settings: Partial<LbIpamSettings> = {}): Run {
+  const plan = computePoolPlan(objectsFromRaw(objs, "test.yaml"), { ...DEFAULT_SETTINGS, ...settings }, NOW);
+  return {
+    plan,
+    svc(name, ns = "default") {
+      const s = plan.result.services.find((x) => x.spec.name === name && x.spec.namespace === ns);
+      if (!s) throw new Error(`no service ${ns}/${name}`);
+      const out = plan.serviceObjects.get(s)!;
+      const c = effectiveCondition(out, s);
+      const ips = s.ignored === undefined ? s.ingress.map((e) => (e as Raw)["ip"] as string) : [];
+      return { ips, status: c?.status, reason: c?.reason, message: c?.message, written: out !== objs[s.spec.order] };
+    },
+    counts(name) {
+      const p = plan.result.pools.find((x) => x.spec.name === name);
+      if (!p) throw new Error(`no pool ${name}`);
+      const c = poolCounts(p);
+      return `${c.total}/${c.available}/${c.used}`;
+    },
+    conflict(name) {
+      return plan.result.pools.find((x) => x.spec.name === name)?.conflict;
+    },
+  };
+}
