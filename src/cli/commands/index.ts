@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import type { Runner } from "../program.ts";
 import { registerAnnounce } from "./announce.ts";
 import { registerPool } from "./pool.ts";
+import { registerL2 } from "./l2.ts";
 
 export function registerCommands(program: Command, runner: Runner): void {
   program
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, runner: Runner): void {
     );
   registerPool(program, runner);
   registerAnnounce(program, runner);
+  registerL2(program, runner);
 }
