@@ -1,7 +1,8 @@
 // Builds one AddressStatus per announced address (LoadBalancer ingress IPs and ExternalIPs) from
 // the API objects, reusing the announcer's own policy matching (planGroups, per-address groups
 // and lease names) so that `l2 status` judges exactly what `lbctl announce` would do.
-import { canonicalIp, familyOf } from "../announce/addr.ts";
+import { canonicalIp } from "../announce/addr.ts";
+import { compareIp, parseIp } from "../ip.ts";
 import { localEndpointServices, toPolicy, toServiceInfo, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../announce/objects.ts";
 import { L2_ANNOUNCER_CLASS, leaseNameFor, planGroups, type ServiceInfo } from "../announce/policy.ts";
 import { isLive, LeaseIndex } from "./leases.ts";
@@ -91,7 +92,10 @@ export function gatherStatus(input: L2StatusInput): AddressStatus[] {
       holderMacs: macs, holderMacSource: macSource, localServicesWithoutBackend, probe, verdict, reason,
     });
   }
-  out.sort((a, b) => compareAddress(a.address ?? "", b.address ?? ""));
+  // Decorate-sort-undecorate: parse each address once, not on every comparison.
+  const keyed = out.map((r) => ({ r, ip: parseIp(r.address ?? "") }));
+  keyed.sort((a, b) => (a.ip && b.ip ? compareIp(a.ip, b.ip) : 0));
+  out.splice(0, out.length, ...keyed.map((k) => k.r));
   if (!input.vips) {
     for (const s of [...pending].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))) {
       const { verdict, reason } = decideVerdict({ pending: true, policies: [], lease: null, liveHolders: [], holderMacs: [], probe: null, localServicesWithoutBackend: [] });
@@ -113,10 +117,10 @@ function unselectedWhy(infos: readonly ServiceInfo[], policyCount: number, probl
 }
 
 export function compareAddress(a: string, b: string): number {
-  const fa = familyOf(a);
-  const fb = familyOf(b);
-  if (fa !== fb) return fa - fb;
-  return leaseNameFor(a).localeCompare(leaseNameFor(b), "en", { numeric: true });
+  const pa = parseIp(a);
+  const pb = parseIp(b);
+  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
+  return compareIp(pa, pb);
 }
 
 export function summarize(rows: readonly AddressStatus[], probed: boolean): StatusSummary {
