@@ -2,7 +2,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { runCli, spawnCli } from "../helpers/cli.ts";
+import { spawn } from "node:child_process";
+import { LBCTL_BIN, runCli } from "../helpers/cli.ts";
 import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
 
 const FIXTURE = new URL("../../../test/fixtures/l2status/cluster.yaml", import.meta.url).pathname;
@@ -105,18 +106,37 @@ test("l2 status: usage errors are one line, exit 2", async () => {
   assert.match(missing.stderr, /^error: \/nonexistent\.yaml/);
 });
 
-test("l2 status --watch re-evaluates and prints again when a lease changes (bounded: SIGTERM after 3 s)", async () => {
-  const child = spawnCli(["l2", "status", "-A", "--vip", "192.0.2.12", "--watch", "--watch-interval", "200ms", "--kubeconfig", srv.kubeconfigPath()], { timeoutMs: 3000 });
-  await new Promise((r) => setTimeout(r, 1200));
-  srv.store.put({
-    apiVersion: "coordination.k8s.io/v1", kind: "Lease",
-    metadata: { name: "lbctl-l2-192-0-2-12", namespace: "kube-system", annotations: { "lbctl.io/interfaces": "eth0=02:00:00:00:00:a1" } },
-    spec: { holderIdentity: "node-a", leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace("Z", "000Z") },
+test("l2 status --watch re-evaluates and prints again when a lease changes (bounded: killed after the 2nd table or 20 s)", { timeout: 30_000 }, async () => {
+  const child = spawn(process.execPath, [LBCTL_BIN, "l2", "status", "-A", "--vip", "192.0.2.12", "--watch", "--watch-interval", "200ms", "--kubeconfig", srv.kubeconfigPath()], {
+    env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"],
   });
-  const r = await child;
-  const tables = r.stdout.split(/\n\n/).filter((s) => s.trim() !== "");
-  assert.equal(tables.length, 2, r.stdout);
-  assert.match(tables[0] ?? "", /192\.0\.2\.12 .* no-lease /);
-  assert.match(tables[1] ?? "", /192\.0\.2\.12 .* node-a .* ok /);
-  assert.equal(r.code, 0, r.stderr);
+  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  let stdout = "";
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const tables = (): number => (stdout.match(/^1 address: /gm) ?? []).length;
+  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  await new Promise<void>((resolve) => {
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      const before = tables();
+      stdout += d;
+      if (before === 0 && tables() === 1) {
+        srv.store.put({
+          apiVersion: "coordination.k8s.io/v1", kind: "Lease",
+          metadata: { name: "lbctl-l2-192-0-2-12", namespace: "kube-system", annotations: { "lbctl.io/interfaces": "eth0=02:00:00:00:00:a1" } },
+          spec: { holderIdentity: "node-a", leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace("Z", "000Z") },
+        });
+      }
+      if (tables() >= 2) resolve();
+    });
+    child.on("close", () => resolve());
+  });
+  child.kill("SIGTERM");
+  const code = await exited;
+  clearTimeout(killer);
+  const parts = stdout.split(/\n\n/).filter((p) => p.trim() !== "");
+  assert.equal(parts.length, 2, stdout + stderr);
+  assert.match(parts[0] ?? "", /192\.0\.2\.12 .* no-lease /);
+  assert.match(parts[1] ?? "", /192\.0\.2\.12 .* node-a .* ok /);
+  assert.equal(code, 0, stderr);
 });

@@ -5,20 +5,29 @@ import { collectAddresses, gatherStatus } from "../../core/l2status/gather.ts";
 import { toServiceInfo } from "../../core/announce/objects.ts";
 import type { AddressStatus, ProbeResult } from "../../core/l2status/model.ts";
 import type { StatusObjects } from "./inputs.ts";
+import type { ServiceObject } from "../../core/announce/objects.ts";
 
 export interface EvaluateSettings {
   readonly vips: ReadonlySet<string> | undefined;
   readonly probe: { interface: string | undefined; timeoutMs: number; ratePerSecond: number } | undefined;
 }
 
-export async function evaluateOnce(ctx: CliContext, s: EvaluateSettings, load: () => Promise<StatusObjects>): Promise<AddressStatus[]> {
-  const objects = await load();
-  let probes: Map<string, ProbeResult> | undefined;
-  if (s.probe) {
-    const { byIp } = collectAddresses(objects.services.map(toServiceInfo));
+/** Reads the objects; calls `onServices` once the Services are known (before the rest, from a cluster). */
+export type Loader = (onServices: (services: readonly ServiceObject[]) => void) => Promise<StatusObjects>;
+
+export async function evaluateOnce(ctx: CliContext, s: EvaluateSettings, load: Loader): Promise<AddressStatus[]> {
+  let probing: Promise<Map<string, ProbeResult>> | undefined;
+  const startProbe = (services: readonly ServiceObject[]): void => {
+    const probe = s.probe;
+    if (!probe || probing) return;
+    const { byIp } = collectAddresses(services.map(toServiceInfo));
     const addresses = [...byIp.keys()].filter((ip) => !s.vips || s.vips.has(ip));
-    const { probeOnTheWire } = await import("./probe-run.ts");
-    probes = await probeOnTheWire(addresses, { ...s.probe, env: ctx.env });
-  }
+    // The probe runs while the remaining kinds are listed: wire time and API time overlap.
+    probing = import("./probe-run.ts").then(({ probeOnTheWire }) => probeOnTheWire(addresses, { ...probe, env: ctx.env }));
+    probing.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+  };
+  const objects = await load(startProbe);
+  startProbe(objects.services);
+  const probes = probing ? await probing : undefined;
   return gatherStatus({ ...objects, probes, vips: s.vips, now: ctx.now() });
 }

@@ -13,13 +13,23 @@ import type { Kube } from "../kube/types.ts";
 
 export type StatusObjects = Omit<L2StatusInput, "probes" | "vips" | "now">;
 
-/** Lists pools, L2 policies, Services, EndpointSlices, Nodes and the Leases of `leaseNamespace`. */
-export async function listFromCluster(kube: Kube, o: { namespace?: string | undefined; leaseNamespace: string; onWarning: (m: string) => void }): Promise<ManifestObject[]> {
+export interface ClusterListOptions {
+  readonly namespace?: string | undefined;
+  readonly leaseNamespace: string;
+  readonly onWarning: (m: string) => void;
+  /** Called as soon as the Services are read, so the probe can run while the rest is listed. */
+  readonly onServices?: ((services: readonly ServiceObject[]) => void) | undefined;
+}
+
+/** Lists Services first, then pools, L2 policies, EndpointSlices, Nodes and the Leases of `leaseNamespace`. */
+export async function listFromCluster(kube: Kube, o: ClusterListOptions): Promise<ManifestObject[]> {
   const { loadClusterObjects, asManifestObject } = await import("../kube/cluster-objects.ts");
   const { RESOURCES } = await import("../kube/types.ts");
-  const objs = await loadClusterObjects(kube, { pools: true, l2Policies: true, services: true, endpointSlices: true, nodes: true, namespace: o.namespace, onWarning: o.onWarning });
+  const services = (await kube.list(RESOURCES.services, { namespace: o.namespace })).items;
+  o.onServices?.(services as ServiceObject[]);
+  const objs = await loadClusterObjects(kube, { pools: true, l2Policies: true, endpointSlices: true, nodes: true, namespace: o.namespace, onWarning: o.onWarning });
   const leases = await kube.list(RESOURCES.leases, { namespace: o.leaseNamespace });
-  return [...objs, ...leases.items.map((l, i) => asManifestObject(l, objs.length + i))];
+  return [...services, ...objs.map((m) => m.obj), ...leases.items].map(asManifestObject);
 }
 
 const kindOf = (m: ManifestObject): string => String(m.obj["kind"] ?? "");

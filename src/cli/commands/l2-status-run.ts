@@ -6,6 +6,7 @@ import { parseOutputFormat, render, warn, writeLine, type OutputFormat } from ".
 import { FlagError, parseDuration } from "../../core/announce/options.ts";
 import { parseVips } from "../../core/announce/vips.ts";
 import type { AddressStatus } from "../../core/l2status/model.ts";
+import type { Loader } from "../../adapters/l2status/evaluate.ts";
 
 /** Exit status when at least one address is not ok (1 stays "could not check"). */
 export const EXIT_NOT_OK = 3;
@@ -110,8 +111,8 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
   const namespace = opts["allNamespaces"] === true ? undefined : (s.namespace ?? kube.namespace);
   let warned = false;
   return {
-    load: async () => {
-      const objs = await listFromCluster(kube, { namespace, leaseNamespace: s.leaseNamespace, onWarning: (m) => warned || warn(ctx, m) });
+    load: async (onServices) => {
+      const objs = await listFromCluster(kube, { namespace, leaseNamespace: s.leaseNamespace, onWarning: (m) => warned || warn(ctx, m), onServices });
       warned = true;
       return statusObjects(objs, undefined, ctx.now());
     },
@@ -119,4 +120,3 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
   };
 }
 
-export type Loader = () => Promise<import("../../adapters/l2status/inputs.ts").StatusObjects>;
