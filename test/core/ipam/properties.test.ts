@@ -102,6 +102,8 @@ function plan(objs: Raw[], settings: LbIpamSettings) {
 }
 
 test("property: no address is held by two Services unless they are sharing-compatible (§2.3)", () => {
+  let shared = 0;
+  let held = 0;
   fc.assert(
     fc.property(scenario, (sc) => {
       const settings = { ...DEFAULT_SETTINGS, enableIPv4: sc.v4, enableIPv6: sc.v6, ciliumRestartQuirks: sc.quirks };
@@ -114,6 +116,9 @@ test("property: no address is held by two Services unless they are sharing-compa
           holders.set(ip, [...(holders.get(ip) ?? []), s]);
         }
       }
+      held += holders.size;
+      for (const [ip, list] of holders)
+        if (list.length > 1) shared++;
       for (const [ip, list] of holders)
         for (let i = 0; i < list.length; i++)
           for (let j = i + 1; j < list.length; j++) {
@@ -125,6 +130,8 @@ test("property: no address is held by two Services unless they are sharing-compa
     }),
     { numRuns: 400 },
   );
+  // The generator must actually exercise allocation and sharing.
+  assert.ok(held > 200 && shared > 10, `held ${held}, shared ${shared}`);
 });
 
 test("property: every address lies in an enabled pool that selects its Service (§2.6, §3.6; restart semantics)", () => {
