@@ -2,6 +2,7 @@
 // implementations are imported lazily inside the actions.
 import type { Command } from "commander";
 import type { Runner } from "../program.ts";
+import { registerService } from "./service.ts";
 
 export function registerCommands(program: Command, runner: Runner): void {
   program
@@ -13,4 +14,5 @@ export function registerCommands(program: Command, runner: Runner): void {
         return 0;
       }),
     );
+  registerService(program, runner);
 }
