@@ -2,8 +2,10 @@
 // implementations are imported lazily inside the actions.
 import type { Command } from "commander";
 import type { Runner } from "../program.ts";
+import { registerArping } from "./arping.ts";
 
 export function registerCommands(program: Command, runner: Runner): void {
+  registerArping(program, runner);
   program
     .command("version")
     .description("Print the lbctl and Node.js versions")
