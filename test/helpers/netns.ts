@@ -11,6 +11,7 @@
 //
 // API (all async unless noted):
 //   const lab = await NetnsLab.start(t, "arping")   // null (and t.skip(reason)) when not root / no netns
+//   NetnsLab.create("bench")  (sync)                 // outside node:test: throws when unavailable; call teardown()
 //   const a = await lab.ns("a")                     // namespace with lo up; returns its full name
 //   await lab.veth(a, "vA", "02:00:00:00:00:0a", b, "vB", "02:00:00:00:00:0b")
 //   await lab.bridge(b, "br0"); await lab.attach(b, "vB", "br0")
@@ -85,6 +86,13 @@ export class NetnsLab {
     const lab = new NetnsLab(area);
     t.after(() => lab.teardown());
     return lab;
+  }
+
+  /** For scripts outside node:test (bench/): the caller calls teardown() (process exit does too). */
+  static create(area: string): NetnsLab {
+    const why = netnsUnavailable();
+    if (why) throw new Error(`netns lab: ${why}`);
+    return new NetnsLab(area);
   }
 
   async ns(role: string): Promise<string> {

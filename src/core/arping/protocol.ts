@@ -94,6 +94,8 @@ function ndpProtocol(c: ProtocolConfig): Protocol {
       if (msg.target !== c.target) return undefined;
       const unicast = pkttype === PKT_HOST;
       if (msg.type === "na") {
+        // a probe wants the answer to its solicitation; DAD takes any advertisement (RFC 4862 §5.4.4)
+        if (c.mode !== "dad" && !msg.solicited) return undefined;
         const mac = linkLayerOption(msg, "target-lla") ?? f.value.ethSrc;
         return { from: msg.target, mac, kind: "reply", unicast };
       }
