@@ -48,12 +48,14 @@ test("two hosts answering for one address behind a bridge: both MACs, warning, e
     lab.addr(c, "vC", "2001:db8::2/64"),
   ]);
   await Promise.all([lab.up(a, "vA"), lab.up(b, "vB"), lab.up(c, "vC")]);
-  const [v4, v6, json, dad] = await Promise.all([
+  const [v4, v6, json, dad, one] = await Promise.all([
     lab.lbctl(a, ["arping", "-i", "vA", "-c", "2", "--interval", "0.2", "198.51.100.2"]),
     lab.lbctl(a, ["arping", "-i", "vA", "-c", "2", "--interval", "0.2", "2001:db8::2"]),
     lab.lbctl(a, ["arping", "-i", "vA", "-o", "json", "-q", "-c", "2", "--interval", "0.2", "198.51.100.2"]),
     lab.lbctl(a, ["arping", "-i", "vA", "-D", "-c", "2", "--interval", "0.2", "198.51.100.2"]),
+    lab.lbctl(a, ["arping", "-i", "vA", "-c", "1", "198.51.100.2"]),
   ]);
+  assert.equal(one.code, 3, `-c 1 still sees the second host within its settle window: ${one.stdout}`);
   for (const [name, r, ip] of [["IPv4", v4, "198.51.100.2"], ["IPv6", v6, "2001:db8::2"]] as const) {
     assert.equal(r.code, 3, `${name}: ${r.stdout}${r.stderr}`);
     assert.match(r.stdout, /\[02:00:00:00:00:0B\]/, name);

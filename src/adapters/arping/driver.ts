@@ -31,14 +31,22 @@ export function drive(o: DriveOptions): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
       if (timer) clearTimeout(timer);
+      if (settleTimer) clearTimeout(settleTimer);
       o.socket.off("frame", onFrame);
       o.signal?.removeEventListener("abort", onAbort);
       resolve();
     };
+    let settleTimer: NodeJS.Timeout | undefined;
     const onFrame = (f: PacketFrame): void => {
       const r = s.frame(f.data, f.pkttype, f.timestampNs);
       if (r) o.onReply(r);
       if (s.finished) done();
+      else if (s.settling && !settleTimer) {
+        // every wanted answer is in: stop probing, give a duplicate responder settleMs() to show up
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        settleTimer = setTimeout(onAbort, s.settleMs());
+      }
     };
     const onAbort = (): void => {
       s.stop();

@@ -44,6 +44,11 @@ export class ArpingSession {
   readonly macs: string[] = [];
   readonly rttsNs: bigint[] = [];
   finished = false;
+  /**
+   * All wanted answers are in; the run lingers for settleMs() so that a second host answering
+   * the same probe (a duplicate claim) is still seen, then ends.
+   */
+  settling = false;
   private lastSendNs: bigint | undefined;
   private unicastMac: string | undefined;
   private readonly c: SessionConfig;
@@ -64,6 +69,7 @@ export class ArpingSession {
   /** At nominal time `atMs` since start: the probe to send now, or undefined (check `finished`). */
   tick(atMs: number): Probe | undefined {
     if (this.finished) return undefined;
+    if (this.settling) return this.finish();
     if (this.c.deadlineMs !== undefined && atMs > this.c.deadlineMs) return this.finish();
     if (this.c.count !== undefined && this.sent >= this.c.count && !this.countsReplies) return this.finish();
     const dst = this.c.keepBroadcast || this.unsolicited ? undefined : this.unicastMac;
@@ -99,9 +105,20 @@ export class ArpingSession {
     if (!this.c.keepBroadcast) this.unicastMac = a.mac; // iputils: the last MAC to answer wins
     if (this.c.stopAtFirst || this.c.mode === "dad") this.finish();
     else if (this.c.count !== undefined) {
-      if (this.countsReplies ? this.received >= this.c.count : this.sent >= this.c.count) this.finish();
+      if (this.countsReplies ? this.received >= this.c.count : this.sent >= this.c.count) this.settling = true;
     }
     return { ...a, rttNs: rtt, probe: this.sent };
+  }
+
+  /** Whether the driver should stop probing: finished, or only waiting out the settle window. */
+  get done(): boolean {
+    return this.finished || this.settling;
+  }
+
+  /** Settle window: 4x the latest RTT, at least 2 ms, at most 20 ms and never beyond the interval. */
+  settleMs(): number {
+    const last = this.rttsNs[this.rttsNs.length - 1] ?? 0n;
+    return Math.min(this.c.intervalMs, Math.max(2, Math.min(20, (Number(last) / 1e6) * 4)));
   }
 
   get duplicate(): boolean {

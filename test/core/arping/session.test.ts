@@ -80,7 +80,7 @@ test("reply filter (iputils): spa = target, tpa = our source, tha = our MAC; DAD
 function script(mode: Mode, o: Partial<SessionConfig>, answers: (k: number) => number, maxTicks = 20) {
   const s = session(mode, o);
   let at = 0;
-  for (let k = 0; k < maxTicks && !s.finished; k++, at += 1000) {
+  for (let k = 0; k < maxTicks && !s.done; k++, at += 1000) {
     if (o.deadlineMs !== undefined && at > o.deadlineMs) {
       s.stop();
       break;
@@ -100,7 +100,7 @@ test("stop rules and exit codes (iputils upstream >= 20240905, 3 = duplicate MAC
     ["-c 3 live", "probe", { count: 3 }, all, { sent: 3, received: 3, exit: 0 }],
     ["-c 2 silent", "probe", { count: 2 }, none, { sent: 2, received: 0, exit: 1 }],
     ["-c 3, target gone after 2", "probe", { count: 3 }, (k) => (k < 2 ? 1 : 0), { sent: 3, received: 2, exit: 0 }],
-    ["-c 2, two hosts answer", "probe", { count: 2 }, () => 2, { sent: 2, received: 3, exit: 3 }],
+    ["-c 2, two hosts answer (the last duplicate lands in the settle window)", "probe", { count: 2 }, () => 2, { sent: 2, received: 4, exit: 3 }],
     ["-w 3 live: probe at t=3 still sent", "probe", { deadlineMs: 3000 }, (k) => (k < 3 ? 1 : 0), { sent: 4, received: 3, exit: 0 }],
     ["-w 2 silent", "probe", { deadlineMs: 2000 }, none, { sent: 3, received: 0, exit: 1 }],
     ["-c 3 -w 10 live: stops at 3 replies", "probe", { count: 3, deadlineMs: 10000 }, all, { sent: 3, received: 3, exit: 0 }],
@@ -124,7 +124,13 @@ test("RTT is receive stamp minus the latest send stamp; summary like ping", () =
   const r = s.frame(answer(p.bytes), HOST, 1_000_025_000n);
   assert.equal(r?.rttNs, 25_000n);
   assert.equal(r?.probe, 1);
-  assert.equal(s.finished, true, "-c 1 ends as soon as its reply arrives");
+  assert.equal(s.settling, true, "-c 1: its reply is in, only a duplicate could still come");
+  assert.equal(s.settleMs(), 2, "settle window: 4 x 25 µs, at least 2 ms");
+  const dup = s.frame(answer(p.bytes, OTHER), HOST, 1_000_040_000n);
+  assert.equal(dup?.mac, OTHER, "a second host's answer within the settle window still counts");
+  assert.equal(s.exitCode(), 3);
+  assert.equal(s.tick(1000), undefined);
+  assert.equal(s.finished, true);
   assert.deepEqual(rttSummary([10_000n, 30_000n]), { min: 0.01, avg: 0.02, max: 0.03, mdev: 0.01 });
   assert.equal(rttSummary([]), undefined);
 });
