@@ -1,5 +1,6 @@
 // `lbctl arping` implementation: check the arguments, resolve interface and source, open the
-// packet socket, let the core session decide and the driver keep time, print iputils' lines.
+// packet socket (this module is itself imported lazily, and the addon loads only at open),
+// let the core session decide and the driver keep time, print iputils' lines.
 import type { CliContext } from "../context.ts";
 import { LbctlError, UsageError } from "../errors.ts";
 import { notice, writeLine } from "../output.ts";
@@ -12,6 +13,8 @@ import { canonicalIP } from "../../core/packet/addr.ts";
 import { linkProblem, pickLinkFor, pickSourceFor, type LinkFacts } from "../../core/link-facts.ts";
 import { NDP_FILTER } from "../../core/packet/bpf.ts";
 import { getLink, listLinks, localAddresses } from "../../adapters/links.ts";
+import { PacketSocket } from "../../adapters/packet/socket.ts";
+import { drive } from "../../adapters/arping/driver.ts";
 
 function num<T>(flag: string, r: { ok: true; value: T } | { ok: false; error: string }): T {
   if (!r.ok) throw new UsageError(`${flag}: ${r.error}`);
@@ -78,8 +81,6 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
 
   const protocol = protocolFor(target.family, { mode, target: target.ip, source, sourceGiven: f.source !== undefined, mac: link.mac });
   const session = new ArpingSession({ protocol, mode, count, deadlineMs, intervalMs, stopAtFirst: Boolean(f.first) || mode === "dad", keepBroadcast: Boolean(f.broadcast) });
-  const { PacketSocket } = await import("../../adapters/packet/socket.ts");
-  const { drive } = await import("../../adapters/arping/driver.ts");
   const socket = PacketSocket.open({ ifname: link.name, ifindex: link.index, ethertype: protocol.ethertype, env: ctx.env });
   const out = (line: string): void => {
     if (!f.quiet) writeLine(ctx, line);
