@@ -1,8 +1,12 @@
 // `l2 status --probe` on a real segment (network namespaces only, documentation addresses):
-// two holder nodes, a rogue host whose kernel also answers for one VIP, and a holder that stops.
+// two holder nodes running `lbctl announce`, a rogue host whose kernel also answers for one VIP,
+// and an announcer that stops. `lbctl announce`'s cluster mode is not wired on main yet, so the
+// announcers run in standalone mode and the test writes the Leases the election would have
+// written (holder, renew time, `lbctl.io/interfaces`) into the test API server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { NetnsLab } from "../helpers/netns.ts";
+import { startAnnouncer } from "../helpers/announcer.ts";
 import { answerFor, apiServerIn, lease, MACS, POLICY, POOL, service, startBed } from "../helpers/l2-bed.ts";
 
 interface Row { address: string; verdict: string; reason: string; probe: { interface: string; sent: number; answers: { mac: string; rttMs: number | null }[] } | null }
@@ -11,13 +15,17 @@ test("l2 status --probe from a client on the segment: ok, duplicate, no-answer, 
   const lab = await NetnsLab.start(t, "l2");
   if (!lab) return;
   const bed = await startBed(lab);
-  // node1 holds .10 and .12, node2 holds .11, .13 and 2001:db8::10; the rogue answers for .12
-  // (contested) and .14 (whose lease says node1 but node1 is not answering).
-  await Promise.all([
-    answerFor(lab, bed, "node1", "192.0.2.10"), answerFor(lab, bed, "node1", "192.0.2.12"),
-    answerFor(lab, bed, "node2", "192.0.2.11"), answerFor(lab, bed, "node2", "192.0.2.13"), answerFor(lab, bed, "node2", "2001:db8::10"),
-    answerFor(lab, bed, "rogue", "192.0.2.12"), answerFor(lab, bed, "rogue", "192.0.2.14"),
-  ]);
+  // node1 holds .10 and .12, node2 holds .11, 2001:db8::10 and (in a second announcer process,
+  // stopped later) .13; the rogue's kernel answers for .12 (contested) and .14 (whose lease says
+  // node1, which does not answer for it).
+  await Promise.all([answerFor(lab, bed, "rogue", "192.0.2.12"), answerFor(lab, bed, "rogue", "192.0.2.14")]);
+  const flags = ["-i", "^eth0$", "--no-probe", "--gratuitous-count", "1"];
+  const announcers = [
+    startAnnouncer(lab, bed.ns.node1, [...flags, "--vip", "192.0.2.10,192.0.2.12"]),
+    startAnnouncer(lab, bed.ns.node2, [...flags, "--vip", "192.0.2.11,2001:db8::10"]),
+    startAnnouncer(lab, bed.ns.node2, [...flags, "--vip", "192.0.2.13"]),
+  ];
+  await Promise.all(announcers.map((a) => a.waitFor(/msg=answering/, 15_000)));
   const objects = [
     POOL, POLICY,
     service("web", "192.0.2.10"), service("api", "192.0.2.11"), service("contested", "192.0.2.12"), service("stopped", "192.0.2.13"),
@@ -47,8 +55,8 @@ test("l2 status --probe from a client on the segment: ok, duplicate, no-answer, 
   const rtt = first.rows.get("192.0.2.10")?.probe?.answers[0]?.rttMs;
   assert.ok(rtt !== null && rtt !== undefined && rtt >= 0 && rtt < 100, `rtt ${rtt}`);
 
-  // node2's announcer stops: its address goes, its lease is still fresh → no-answer.
-  await answerFor(lab, bed, "node2", "192.0.2.13", false);
+  // The announcer for .13 stops; its lease is still fresh (it would expire later) → no-answer.
+  assert.equal(await announcers[2]?.stop("SIGTERM"), 0);
   const second = await status();
   assert.equal(second.rows.get("192.0.2.13")?.verdict, "no-answer");
   assert.match(second.rows.get("192.0.2.13")?.reason ?? "", /held by node2 but nothing answered 2 request\(s\) on eth0/);
