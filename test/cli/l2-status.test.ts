@@ -79,6 +79,13 @@ test("l2 status from the cluster: same verdicts, a bounded number of list calls 
   assert.ok(reqs.some((q) => q.url.startsWith("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases")));
 });
 
+test("l2 status --vip for an address no Service carries: warning and exit 3", async () => {
+  const r = await runCli(["l2", "status", "-f", FIXTURE, "--vip", "192.0.2.10,198.51.100.9"]);
+  assert.equal(r.code, 3);
+  assert.equal(r.stderr, "warning: --vip 198.51.100.9: no Service has this address (LoadBalancer ingress IP or ExternalIP)\n");
+  assert.match(r.stdout, /^1 address: 1 ok/m);
+});
+
 test("l2 status -n limits Services to a namespace; nothing found is a warning and exit 0", async () => {
   const r = await runCli(["l2", "status", "-n", "elsewhere", "--kubeconfig", srv.kubeconfigPath()]);
   assert.equal(r.code, 0);

@@ -74,7 +74,11 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
         await render(ctx, statusView(rows, summary), s.format);
         last = fingerprint;
       }
-      if (rows.length === 0 && first) warn(ctx, "no announced addresses found (no Service has a LoadBalancer ingress IP or ExternalIP here)");
+      // An address asked for by --vip that no Service carries is a failed check, not an empty one.
+      const missing = [...(s.vips ?? [])].filter((ip) => !rows.some((r) => r.address === ip));
+      if (missing.length > 0) code = EXIT_NOT_OK;
+      if (first) for (const ip of missing) warn(ctx, `--vip ${ip}: no Service has this address (LoadBalancer ingress IP or ExternalIP)`);
+      if (rows.length === 0 && first && s.vips === undefined) warn(ctx, "no announced addresses found (no Service has a LoadBalancer ingress IP or ExternalIP here)");
       if (s.watchMs === undefined || !signal || signal.aborted) return code;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, s.watchMs);
