@@ -27,7 +27,11 @@ export function decideVerdict(f: VerdictFacts): { verdict: Verdict; reason: stri
   if (f.pending) return { verdict: "pending-ip", reason: "no address assigned yet (status.loadBalancer.ingress is empty): check `lbctl pool` for a pool that selects the Service" };
   const probed = f.probe !== null && f.probe.sent > 0;
   const macs = probed ? (f.probe?.answers ?? []).map((a) => a.mac) : [];
-  if (macs.length > 1) return { verdict: "duplicate", reason: `${macs.length} MACs answered: ${macs.join(", ")}` };
+  if (macs.length > 1) {
+    const holderMacs = new Set(f.holderMacs.map((m) => m.mac));
+    const who = macs.map((m) => (holderMacs.has(m) ? `${m} (holder ${f.lease?.holder ?? "?"})` : m));
+    return { verdict: "duplicate", reason: `${macs.length} MACs answered: ${who.join(", ")}` };
+  }
   if (f.liveHolders.length > 1) {
     return { verdict: "duplicate", reason: `Services sharing the address elected different holders (${f.liveHolders.join(", ")}); both announce it` };
   }

@@ -28,7 +28,7 @@ const cases: [string, Partial<VerdictFacts>, Verdict, RegExp][] = [
   ["expired lease", { lease: lease({ expired: true, renewAgeSeconds: 120 }), liveHolders: [] }, "lease-expired", /renewed 120s ago, lease duration 15s/],
   ["nothing answers", { probe: probe() }, "no-answer", /held by node-a but nothing answered 2 request\(s\) on eth0/],
   ["someone else answers", { probe: probe(ROGUE) }, "wrong-mac", /answered by 02:00:00:00:00:66, but holder node-a announces from 02:00:00:00:00:a1/],
-  ["two MACs answer", { probe: probe(HOLDER, ROGUE) }, "duplicate", /2 MACs answered: 02:00:00:00:00:a1, 02:00:00:00:00:66/],
+  ["two MACs answer", { probe: probe(HOLDER, ROGUE) }, "duplicate", /2 MACs answered: 02:00:00:00:00:a1 \(holder node-a\), 02:00:00:00:00:66$/],
   ["split Cilium election", { liveHolders: ["node-a", "node-b"], probe: null }, "duplicate", /elected different holders \(node-a, node-b\)/],
   ["eTP=Local without local backend", { localServicesWithoutBackend: ["shop/local"] }, "etp-local-no-backend", /no ready endpoint of shop\/local/],
   // precedence
