@@ -45,9 +45,11 @@ try {
   while (!out.includes("\n")) await new Promise((r) => setTimeout(r, 20));
 
   const times: number[] = [];
+  const phases: string[] = [];
   let last: { summary: { addresses: number; ok: number; byVerdict: Record<string, number> } } | undefined;
   for (let i = 0; i < RUNS; i++) {
-    const r = await lab.lbctl(client, ["l2", "status", "-A", "--probe", "-o", "json", "--kubeconfig", kubeconfig], { timeoutMs: 30_000 });
+    const r = await lab.lbctl(client, ["l2", "status", "-A", "--probe", "-o", "json", "--kubeconfig", kubeconfig], { timeoutMs: 30_000, env: { LBCTL_TIMING: "1" } });
+    phases.push(r.stderr.trim());
     if (r.code !== 0 && r.code !== 3) throw new Error(`l2 status exited ${r.code}: ${r.stderr.slice(0, 500)}`);
     last = JSON.parse(r.stdout) as typeof last;
     times.push(r.ms);
@@ -69,6 +71,7 @@ try {
     withoutProbeMedianMs: Math.round(noProbe.sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0),
     lbctlVersionMedianMs: Math.round(startup.sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0),
     verdicts: last?.summary.byVerdict, requestsPerRun: Object.fromEntries(Object.entries(counts.verbs).map(([k, n]) => [k, n / (2 * RUNS)])),
+    phasesOfEachRun: phases,
     listUrlsOfOneRun: counts.urls.slice(0, lists / (2 * RUNS)),
   }, null, 2));
 } finally {

@@ -15,7 +15,16 @@ export interface EvaluateSettings {
 /** Reads the objects; calls `onServices` once the Services are known (before the rest, from a cluster). */
 export type Loader = (onServices: (services: readonly ServiceObject[]) => void) => Promise<StatusObjects>;
 
-export async function evaluateOnce(ctx: CliContext, s: EvaluateSettings, load: Loader): Promise<AddressStatus[]> {
+/** Milliseconds since process start at which each phase ended (LBCTL_TIMING=1 prints them). */
+export interface PhaseTimes {
+  begin: number;
+  loaded: number;
+  probed: number;
+  judged: number;
+}
+
+export async function evaluateOnce(ctx: CliContext, s: EvaluateSettings, load: Loader, times?: PhaseTimes): Promise<AddressStatus[]> {
+  if (times) times.begin = performance.now();
   let probing: Promise<Map<string, ProbeResult>> | undefined;
   const startProbe = (services: readonly ServiceObject[]): void => {
     const probe = s.probe;
@@ -27,7 +36,11 @@ export async function evaluateOnce(ctx: CliContext, s: EvaluateSettings, load: L
     probing.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   };
   const objects = await load(startProbe);
+  if (times) times.loaded = performance.now();
   startProbe(objects.services);
   const probes = probing ? await probing : undefined;
-  return gatherStatus({ ...objects, probes, vips: s.vips, now: ctx.now() });
+  if (times) times.probed = performance.now();
+  const rows = gatherStatus({ ...objects, probes, vips: s.vips, now: ctx.now() });
+  if (times) times.judged = performance.now();
+  return rows;
 }

@@ -65,7 +65,8 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
     let code = 0;
     const signal = s.watchMs === undefined ? undefined : ctx.trapSignals();
     for (let first = true; ; first = false) {
-      const rows = await evaluateOnce(ctx, s, source.load);
+      const times = ctx.env["LBCTL_TIMING"] === "1" ? { begin: 0, loaded: 0, probed: 0, judged: 0 } : undefined;
+      const rows = await evaluateOnce(ctx, s, source.load, times);
       const summary = summarize(rows, s.probe !== undefined);
       code = summary.notOk > 0 ? EXIT_NOT_OK : 0;
       const fingerprint = JSON.stringify(rows.map(stable));
@@ -73,6 +74,10 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
         if (!first) writeLine(ctx, s.format === "table" || s.format === "wide" ? "" : s.format === "yaml" ? "---" : "");
         await render(ctx, statusView(rows, summary), s.format);
         last = fingerprint;
+      }
+      if (times) {
+        const f = (n: number): string => `${Math.round(n)}ms`;
+        ctx.stderr.write(`timing: start→command ${f(times.begin)}, lists ${f(times.loaded - times.begin)}, probe wait ${f(times.probed - times.loaded)}, judge ${f(times.judged - times.probed)}, render ${f(performance.now() - times.judged)}, total ${f(performance.now())}\n`);
       }
       // An address asked for by --vip that no Service carries is a failed check, not an empty one.
       const missing = [...(s.vips ?? [])].filter((ip) => !rows.some((r) => r.address === ip));
