@@ -166,6 +166,10 @@ function canonicalAll(ips: readonly string[]): string[] {
   return [...out];
 }
 
+// One collator for every comparison: localeCompare with options builds a new one per call, which
+// made sorting 1,000 addresses cost ~100 ms.
+const NUMERIC = new Intl.Collator("en", { numeric: true });
+
 function compareIp(a: string, b: string): number {
-  return leaseNameFor(a).localeCompare(leaseNameFor(b), "en", { numeric: true });
+  return NUMERIC.compare(leaseNameFor(a), leaseNameFor(b));
 }
