@@ -101,6 +101,7 @@ test("l2 status: usage errors are one line, exit 2", async () => {
     [["--probe", "--probe-rate", "0"], /--probe-rate: "0" must be an integer/],
     [["-i", "eth0"], /-i\/--interface is only used with --probe/],
     [["-o", "xml"], /argument 'xml' is invalid/],
+    [["--watch", "-f", "-"], /--watch cannot re-read standard input/],
   ];
   for (const [args, re] of cases) {
     const r = await runCli(["l2", "status", "-f", FIXTURE, ...args]);

@@ -2,7 +2,7 @@
 // --watch the same pass repeats every interval and prints only when the picture changed.
 import type { CliContext } from "../context.ts";
 import { LbctlError, UsageError } from "../errors.ts";
-import { parseOutputFormat, render, warn, writeLine, type OutputFormat } from "../output.ts";
+import { notice, parseOutputFormat, render, warn, writeLine, type OutputFormat } from "../output.ts";
 import { FlagError, parseDuration } from "../../core/announce/options.ts";
 import { parseVips } from "../../core/announce/vips.ts";
 import type { AddressStatus } from "../../core/l2status/model.ts";
@@ -39,6 +39,7 @@ function settingsFrom(opts: Record<string, unknown>): Settings {
     const watchMs = opts["watch"] === true ? parseDuration("--watch-interval", str("watchInterval") ?? "2s") : undefined;
     if (watchMs !== undefined && watchMs < 100) throw new FlagError(`--watch-interval: "${str("watchInterval")}" must be at least 100ms`);
     if (opts["probe"] !== true && str("interface") !== undefined) throw new FlagError("-i/--interface is only used with --probe");
+    if (watchMs !== undefined && ((opts["filename"] as string[] | undefined) ?? []).includes("-")) throw new FlagError("--watch cannot re-read standard input (-f -): pass a file");
     return {
       format: parseOutputFormat(str("output") ?? "table"),
       namespace: opts["allNamespaces"] === true ? undefined : str("namespace"),
@@ -66,7 +67,17 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
     const signal = s.watchMs === undefined ? undefined : ctx.trapSignals();
     for (let first = true; ; first = false) {
       const times = ctx.env["LBCTL_TIMING"] === "1" ? { begin: 0, loaded: 0, probed: 0, judged: 0 } : undefined;
-      const rows = await evaluateOnce(ctx, s, source.load, times);
+      let rows: AddressStatus[];
+      try {
+        rows = await evaluateOnce(ctx, s, source.load, times);
+      } catch (err) {
+        // While watching, an API outage is reported and retried rather than ending the watch.
+        if (first || !signal || !(err instanceof LbctlError)) throw err;
+        warn(ctx, `${err.message} (retrying in ${s.watchMs}ms)`);
+        code = 1;
+        if (await pause(s.watchMs ?? 0, signal)) return code;
+        continue;
+      }
       const summary = summarize(rows, s.probe !== undefined);
       code = summary.notOk > 0 ? EXIT_NOT_OK : 0;
       const fingerprint = JSON.stringify(rows.map(stable));
@@ -77,7 +88,7 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
       }
       if (times) {
         const f = (n: number): string => `${Math.round(n)}ms`;
-        ctx.stderr.write(`timing: start→command ${f(times.begin)}, lists ${f(times.loaded - times.begin)}, probe wait ${f(times.probed - times.loaded)}, judge ${f(times.judged - times.probed)}, render ${f(performance.now() - times.judged)}, total ${f(performance.now())}\n`);
+        notice(ctx, `timing: start→command ${f(times.begin)}, lists ${f(times.loaded - times.begin)}, probe wait ${f(times.probed - times.loaded)}, judge ${f(times.judged - times.probed)}, render ${f(performance.now() - times.judged)}, total ${f(performance.now())}`);
       }
       // An address asked for by --vip that no Service carries is a failed check, not an empty one.
       const missing = [...(s.vips ?? [])].filter((ip) => !rows.some((r) => r.address === ip));
@@ -85,15 +96,20 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
       if (first) for (const ip of missing) warn(ctx, `--vip ${ip}: no Service has this address (LoadBalancer ingress IP or ExternalIP)`);
       if (rows.length === 0 && first && s.vips === undefined) warn(ctx, "no announced addresses found (no Service has a LoadBalancer ingress IP or ExternalIP here)");
       if (s.watchMs === undefined || !signal || signal.aborted) return code;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, s.watchMs);
-        signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
-      });
-      if (signal.aborted) return code;
+      if (await pause(s.watchMs, signal)) return code;
     }
   } finally {
     source.close();
   }
+}
+
+/** Waits `ms`; true when the signal fired (stop watching). */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(true);
+    const t = setTimeout(() => resolve(false), ms);
+    signal.addEventListener("abort", () => (clearTimeout(t), resolve(true)), { once: true });
+  });
 }
 
 /** What changes between passes, without ages that tick every second. */
