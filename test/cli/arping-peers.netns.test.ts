@@ -67,7 +67,7 @@ test("two hosts answering for one address behind a bridge: both MACs, warning, e
   assert.equal(dad.code, 1, "DAD: taken");
 });
 
-test("setup errors inside a namespace: down, NOARP, no subnet, foreign -s, no privilege", async (t) => {
+test("setup errors inside a namespace: down, NOARP, no subnet, foreign -s, no privilege, addon missing", async (t) => {
   const lab = await NetnsLab.start(t, "err");
   if (!lab) return;
   const { a } = await twoHosts(lab);
@@ -83,6 +83,7 @@ test("setup errors inside a namespace: down, NOARP, no subnet, foreign -s, no pr
     [["-i", "vA", "-s", "198.51.100.9", "-c", "1", "198.51.100.2"], /^error: -s 198\.51\.100\.9: Cannot assign requested address/],
     [["-i", "vA", "-c", "1", "198.51.100.2"], /^error: opening a packet socket on vA: socket\(AF_PACKET\): Operation not permitted: CAP_NET_RAW is needed/, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]],
   ];
+  cases.push([["-i", "vA", "-c", "1", "198.51.100.2"], /^error: the packet addon is not built \(looked for \/nonexistent\/lbctl_packet\.node\): run `npm run build:addon`/, ["env", "LBCTL_PACKET_ADDON=/nonexistent/lbctl_packet.node"]]);
   for (const [args, want, prefix] of cases) {
     const r: ExecResult = prefix
       ? await lab.exec(a, [...prefix, process.execPath, LBCTL_BIN, "arping", ...args], { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1", NO_COLOR: "1" } })
