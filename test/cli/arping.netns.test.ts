@@ -64,7 +64,7 @@ test("IPv4 against the kernel responder, beside iputils arping: same lines, MACs
 test("IPv6 through NS/NA: same MAC as ndisc6, DAD, JSON, auto interface", async (t) => {
   const lab = await NetnsLab.start(t, "arp6");
   if (!lab) return;
-  const { a } = await twoHosts(lab);
+  const { a, b } = await twoHosts(lab);
   const [live, nd] = await Promise.all([
     lab.lbctl(a, ["arping", "-c", "2", "--interval", "0.2", "2001:db8::2"]), // no -i: vA holds 2001:db8::/64
     lab.exec(a, ["ndisc6", "-n", "-r", "1", "-w", "1000", "2001:db8::2", "vA"]),
@@ -95,4 +95,12 @@ test("IPv6 through NS/NA: same MAC as ndisc6, DAD, JSON, auto interface", async 
   assert.equal(lines[0]!["mac"], "02:00:00:00:00:0b");
   assert.ok(typeof lines[0]!["rttMs"] === "number" && (lines[0]!["rttMs"] as number) < 1);
   assert.deepEqual([lines[1]!["type"], lines[1]!["received"], lines[1]!["duplicate"], lines[1]!["exitCode"]], ["summary", 1, false, 0]);
+
+  // link-local destination with a zone: b's fe80:: address answers once its own DAD is over
+  const ll = "fe80::ff:fe00:b";
+  for (let i = 0; i < 40 && /tentative/.test(await lab.ip(b, "-6", "addr", "show", "dev", "vB", "scope", "link")); i++) await new Promise((r) => setTimeout(r, 100));
+  const zoned = await lab.lbctl(a, ["arping", "-c", "1", `${ll}%vA`]);
+  assert.equal(zoned.code, 0, zoned.stdout + zoned.stderr);
+  assert.match(zoned.stdout, new RegExp(`^ARPING ${ll} from fe80::ff:fe00:a vA$`, "m"));
+  assert.match(zoned.stdout, new RegExp(`^Unicast reply from ${ll} \\[${B_MAC}\\]  \\d+\\.\\d{3}ms$`, "m"));
 });

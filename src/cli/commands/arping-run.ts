@@ -3,7 +3,7 @@
 // let the core session decide and the driver keep time, print iputils' lines.
 import type { CliContext } from "../context.ts";
 import { LbctlError, UsageError } from "../errors.ts";
-import { notice, writeLine } from "../output.ts";
+import { warn, writeLine } from "../output.ts";
 import type { ArpingFlags } from "./arping.ts";
 import { parseCount, parseSeconds, parseTarget } from "../../core/arping/args.ts";
 import { protocolFor, type Mode } from "../../core/arping/protocol.ts";
@@ -102,6 +102,6 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   const code = session.exitCode();
   if (json) out(JSON.stringify(summaryJson(session, { target: target.ip, source, interface: link.name, mode, exitCode: code })));
   else for (const line of statsLines(session)) out(line);
-  if (session.duplicate && mode === "probe" && !f.quiet) notice(ctx, `warning: ${duplicateWarning(target.ip, session.macs)}`);
+  if (session.duplicate && mode === "probe" && !f.quiet) warn(ctx, duplicateWarning(target.ip, session.macs));
   return code;
 }
