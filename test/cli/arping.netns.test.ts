@@ -55,11 +55,17 @@ test("IPv4 against the kernel responder, beside iputils arping: same lines, MACs
   assert.match(ours[0]!.stdout, /^rtt min\/avg\/max\/mdev = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms$/m);
   const lt = times(ours[0]!.stdout);
   const it = times(theirsOut[0]!.stdout).map((x) => x - 0.5); // iputils prints RTT + 0.5 ms
-  // minima, because a loaded CI host can defer one softirq by milliseconds
-  assert.ok(Math.min(...lt) < 0.5, `lbctl RTTs ${lt}: a veth round trip is tens of µs, not iputils' 0.5 ms`);
+  // minima, loose bounds: a loaded CI host can defer a softirq by milliseconds (bench/ measures precisely)
+  assert.ok(Math.min(...lt) < 2, `lbctl RTTs ${lt}: a veth round trip is tens of µs`);
   assert.ok(Math.abs(Math.min(...lt) - Math.min(...it)) < 2, `lbctl ${lt} vs iputils-0.5 ${it}: within noise`);
   assert.match(ours[2]!.stdout, /^ARPING 198\.51\.100\.2 from 0\.0\.0\.0 vA$/m);
-  assert.ok(ours[4]!.ms < 900, `-f answered at once (${ours[4]!.ms} ms)`);
+  // -c 1 / -f / -U end on the reply or the send, not after the (here 5 s) interval
+  for (const flags of [["-c", "1"], ["-f", "-c", "3"], ["-U", "-c", "1"]]) {
+    const target = flags[0] === "-U" ? "198.51.100.1" : "198.51.100.2";
+    const r = await lab.lbctl(mine.a, ["arping", "-i", "vA", "--interval", "5", ...flags, target]);
+    assert.equal(r.code, 0, `${flags.join(" ")}: ${r.stderr}`);
+    assert.ok(r.ms < 4000, `${flags.join(" ")} took ${r.ms} ms`);
+  }
 });
 
 test("IPv6 through NS/NA: same MAC as ndisc6, DAD, JSON, auto interface", async (t) => {
@@ -94,7 +100,7 @@ test("IPv6 through NS/NA: same MAC as ndisc6, DAD, JSON, auto interface", async 
   assert.equal(lines.length, 2);
   assert.equal(lines[0]!["type"], "reply");
   assert.equal(lines[0]!["mac"], "02:00:00:00:00:0b");
-  assert.ok(typeof lines[0]!["rttMs"] === "number" && (lines[0]!["rttMs"] as number) < 1);
+  assert.ok(typeof lines[0]!["rttMs"] === "number" && (lines[0]!["rttMs"] as number) > 0);
   assert.deepEqual([lines[1]!["type"], lines[1]!["received"], lines[1]!["duplicate"], lines[1]!["exitCode"]], ["summary", 1, false, 0]);
 
   // link-local destination with a zone: b's fe80:: address answers once its own DAD is over

@@ -81,6 +81,7 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
 
   const protocol = protocolFor(target.family, { mode, target: target.ip, source, sourceGiven: f.source !== undefined, mac: link.mac });
   const session = new ArpingSession({ protocol, mode, count, deadlineMs, intervalMs, stopAtFirst: Boolean(f.first) || mode === "dad", keepBroadcast: Boolean(f.broadcast) });
+  const signal = ctx.trapSignals(); // from here on SIGINT/SIGTERM end the run with statistics
   const socket = PacketSocket.open({ ifname: link.name, ifindex: link.index, ethertype: protocol.ethertype, env: ctx.env });
   const out = (line: string): void => {
     if (!f.quiet) writeLine(ctx, line);
@@ -93,7 +94,7 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
       socket,
       intervalMs,
       deadlineMs,
-      signal: ctx.trapSignals(),
+      signal,
       onReply: (r) => out(json ? JSON.stringify(replyJson(target.ip, r)) : replyLine(r)),
     });
   } finally {
