@@ -3,7 +3,7 @@
 //  1. RTT accuracy: lbctl's printed RTT and iputils' printed RTT against the wire RTT taken from
 //     a tcpdump capture (kernel timestamps, ns precision) of the same probes.
 //  2. Wall time of `arping -c 1` (lbctl, iputils, iputils -f) against a bare `node -e 0`.
-//  3. Where lbctl's time goes (bench/arping-phases.ts).
+//  3. Where lbctl's time goes (bench/_arping-phases.ts).
 import { fileURLToPath } from "node:url";
 import { NetnsLab, twoHosts, type ExecResult } from "../test/helpers/netns.ts";
 import { LBCTL_BIN } from "../test/helpers/cli.ts";
@@ -111,7 +111,7 @@ try {
   }
 
   // 3. Phases
-  const phases = fileURLToPath(new URL("./arping-phases.js", import.meta.url));
+  const phases = fileURLToPath(new URL("./_arping-phases.js", import.meta.url));
   const samples: [string, number][][] = [];
   for (let i = 0; i < N; i++) {
     const r = await lab.exec(a, [node, phases, "arping", "-i", "vA", "-c", "1", target], { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1" } });
