@@ -5,7 +5,7 @@
 //  2. Wall time of `arping -c 1` (lbctl, iputils, iputils -f) against a bare `node -e 0`.
 //  3. Where lbctl's time goes (bench/_arping-phases.ts).
 import { fileURLToPath } from "node:url";
-import { NetnsLab, twoHosts, type ExecResult } from "../test/helpers/netns.ts";
+import { NetnsLab, netnsUnavailable, twoHosts, type ExecResult } from "../test/helpers/netns.ts";
 import { LBCTL_BIN } from "../test/helpers/cli.ts";
 
 const median = (xs: number[]): number => {
@@ -69,6 +69,11 @@ async function walls(lab: NetnsLab, ns: string, cmds: [string, string[], number]
   return new Map(cmds.map(([n]) => [n, { median: median(ms.get(n)!), min: Math.min(...ms.get(n)!), codes: codes.get(n)! }]));
 }
 
+const why = netnsUnavailable();
+if (why) {
+  console.log(`skipped: ${why}`);
+  process.exit(0);
+}
 const lab = NetnsLab.create("bench");
 try {
   const { a } = await twoHosts(lab);
