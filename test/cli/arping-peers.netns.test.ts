@@ -99,24 +99,14 @@ test("SIGINT ends an endless run with the statistics and iputils' exit status", 
   if (!lab) return;
   const { a } = await twoHosts(lab);
   for (const [target, want] of [["198.51.100.2", 0], ["198.51.100.99", 1]] as const) {
-    const child = lab.spawn(a, [process.execPath, LBCTL_BIN, "arping", "-i", "vA", "--interval", "0.1", target], {
-      env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1" },
-    });
-    let out = "";
-    // signal only once the run is under way (the header is printed right before the trap is set)
-    const started = new Promise<void>((res) =>
-      child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-        out += d;
-        if (out.includes("ARPING ")) res();
-      }),
-    );
-    await Promise.race([started, new Promise((r) => setTimeout(r, 10_000))]);
+    const bg = lab.startLbctl(a, ["arping", "-i", "vA", "--interval", "0.1", target]);
+    // signal only once the run is under way (the trap is set before the header is printed)
+    await bg.waitFor(/^ARPING /m);
     await new Promise((r) => setTimeout(r, 300));
-    lab.assertOurs(child.pid!);
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
-    assert.equal(code, want, `${target}: ${out}`);
-    assert.match(out, /^Sent \d+ probes/m);
-    assert.match(out, /^Received \d+ response\(s\)/m);
+    lab.assertOurs(bg.pid);
+    const { code } = await bg.stop("SIGINT");
+    assert.equal(code, want, `${target}: ${bg.stdout}${bg.stderr}`);
+    assert.match(bg.stdout, /^Sent \d+ probes/m);
+    assert.match(bg.stdout, /^Received \d+ response\(s\)/m);
   }
 });
