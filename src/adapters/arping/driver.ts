@@ -29,6 +29,7 @@ export function drive(o: DriveOptions): Promise<void> {
     const t0 = now();
     let k = 0;
     let timer: NodeJS.Timeout | undefined;
+    let settleTimer: NodeJS.Timeout | undefined;
     const done = (): void => {
       if (timer) clearTimeout(timer);
       if (settleTimer) clearTimeout(settleTimer);
@@ -36,7 +37,6 @@ export function drive(o: DriveOptions): Promise<void> {
       o.signal?.removeEventListener("abort", onAbort);
       resolve();
     };
-    let settleTimer: NodeJS.Timeout | undefined;
     const onFrame = (f: PacketFrame): void => {
       const r = s.frame(f.data, f.pkttype, f.timestampNs);
       if (r) o.onReply(r);
