@@ -138,7 +138,13 @@ static void deliver(sock_t *s, size_t len, unsigned pkttype, uint64_t ts) {
 
 static void on_readable(uv_poll_t *h, int status, int events) {
   sock_t *s = (sock_t *)h->data;
-  if (status < 0) { /* POLLERR (an unread error-queue entry): clear it and keep polling */
+  if (status < 0) {
+    /* POLLERR: an unread error-queue entry, or a pending socket error (ENETDOWN when the link
+     * goes down). Clear both, or the level-triggered poll would spin; keep polling, since the
+     * link may come back and send() reports errors to the caller anyway. */
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
     drain_errqueue(s);
     if (!s->closed) uv_poll_start(&s->poll, UV_READABLE, on_readable);
     return;

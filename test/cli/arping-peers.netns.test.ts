@@ -110,3 +110,15 @@ test("SIGINT ends an endless run with the statistics and iputils' exit status", 
     assert.match(bg.stdout, /^Received \d+ response\(s\)/m);
   }
 });
+
+test("the interface going down mid-run: one-line error, exit 2 (iputils upstream: ENETDOWN → 2)", async (t) => {
+  const lab = await NetnsLab.start(t, "down");
+  if (!lab) return;
+  const { a } = await twoHosts(lab);
+  const bg = lab.startLbctl(a, ["arping", "-i", "vA", "--interval", "0.1", "-w", "20", "198.51.100.2"]);
+  await bg.waitFor(/^Unicast reply from/m);
+  await lab.ip(a, "link", "set", "vA", "down");
+  const { code } = await bg.exited;
+  assert.equal(code, 2, bg.stdout + bg.stderr);
+  assert.equal(bg.stderr.trim(), "error: sending on vA: the interface is down (sendto: Network is down)");
+});

@@ -30,11 +30,14 @@ export function drive(o: DriveOptions): Promise<void> {
     let k = 0;
     let timer: NodeJS.Timeout | undefined;
     let settleTimer: NodeJS.Timeout | undefined;
-    const done = (): void => {
+    const cleanup = (): void => {
       if (timer) clearTimeout(timer);
       if (settleTimer) clearTimeout(settleTimer);
       o.socket.off("frame", onFrame);
       o.signal?.removeEventListener("abort", onAbort);
+    };
+    const done = (): void => {
+      cleanup();
       resolve();
     };
     const onFrame = (f: PacketFrame): void => {
@@ -68,7 +71,7 @@ export function drive(o: DriveOptions): Promise<void> {
         const due = o.deadlineMs !== undefined && o.deadlineMs < next ? o.deadlineMs : next;
         timer = setTimeout(step, Math.max(0, t0 + due - now()));
       } catch (err) {
-        done();
+        cleanup(); // e.g. ENETDOWN from send: the run fails instead of ending quietly
         reject(err);
       }
     };

@@ -71,3 +71,15 @@ test("driver: the deadline ends the run, a probe due exactly at it is still sent
   assert.ok(performance.now() - t1 < 900, "abort does not wait for the 1 s interval");
   assert.equal(s3.sent, 1);
 });
+
+test("driver: a send error (link went down) fails the run instead of ending it quietly", async () => {
+  const sock = new FakeSocket(true);
+  let n = 0;
+  sock.send = () => {
+    if (++n === 2) throw Object.assign(new Error("sendto: Network is down"), { code: "ENETDOWN" });
+    return { ns: 1n };
+  };
+  const s = session("probe", 5, undefined, 20);
+  await assert.rejects(drive({ session: s, socket: sock, intervalMs: 20, onReply: () => undefined }), /Network is down/);
+  assert.equal(sock.listenerCount("frame"), 0);
+});
