@@ -50,23 +50,31 @@ async function captured(lab: NetnsLab, ns: string, run: () => Promise<ExecResult
 interface Timing {
   median: number;
   min: number;
+  /** Median user+sys CPU ms of the command (GNU time): less sensitive to a loaded host than wall time. */
+  cpu: number;
   codes: Set<number>;
 }
+
+const CPU_MARK = "BENCHCPU";
 
 /** Runs every command once per round (interleaved, so load swings hit all alike); wall ms per command. */
 async function walls(lab: NetnsLab, ns: string, cmds: [string, string[], number][]): Promise<Map<string, Timing>> {
   const ms = new Map<string, number[]>(cmds.map(([n]) => [n, []]));
+  const cpu = new Map<string, number[]>(cmds.map(([n]) => [n, []]));
   const codes = new Map<string, Set<number>>(cmds.map(([n]) => [n, new Set()]));
   const rounds = Math.max(...cmds.map(([, , n]) => n));
   for (let i = 0; i < rounds; i++) {
     for (const [name, argv, n] of cmds) {
       if (i >= n) continue;
-      const r = await lab.exec(ns, argv, { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1", NO_COLOR: "1" } });
+      const timed = ["/usr/bin/time", "-f", `${CPU_MARK} %U %S`, ...argv];
+      const r = await lab.exec(ns, timed, { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1", NO_COLOR: "1" } });
       ms.get(name)!.push(r.ms);
+      const m = new RegExp(`${CPU_MARK} ([\\d.]+) ([\\d.]+)`).exec(r.stderr);
+      if (m) cpu.get(name)!.push((Number(m[1]) + Number(m[2])) * 1000);
       codes.get(name)!.add(r.code);
     }
   }
-  return new Map(cmds.map(([n]) => [n, { median: median(ms.get(n)!), min: Math.min(...ms.get(n)!), codes: codes.get(n)! }]));
+  return new Map(cmds.map(([n]) => [n, { median: median(ms.get(n)!), min: Math.min(...ms.get(n)!), cpu: median(cpu.get(n)!), codes: codes.get(n)! }]));
 }
 
 const why = netnsUnavailable();
@@ -108,11 +116,13 @@ try {
   const base = t.get("node -e 0")!;
   const sign = (x: number): string => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`;
   console.log(`\n## Wall time, ${N} interleaved rounds (iputils without -f: 3), each under ip netns exec + timeout\n`);
-  console.log("| command | median | vs node -e 0 | min | vs node -e 0 | exit codes |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| command | wall median | vs node -e 0 | wall min | vs node -e 0 | CPU median | vs node -e 0 | exit codes |");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const [name] of cmds) {
     const r = t.get(name)!;
-    console.log(`| ${name} | ${r.median.toFixed(1)} ms | ${sign(r.median - base.median)} ms | ${r.min.toFixed(1)} ms | ${sign(r.min - base.min)} ms | ${[...r.codes].join(",")} |`);
+    console.log(
+      `| ${name} | ${r.median.toFixed(1)} ms | ${sign(r.median - base.median)} ms | ${r.min.toFixed(1)} ms | ${sign(r.min - base.min)} ms | ${r.cpu.toFixed(0)} ms | ${sign(r.cpu - base.cpu)} ms | ${[...r.codes].join(",")} |`,
+    );
   }
 
   // 3. Phases
