@@ -2,7 +2,7 @@
 // list calls it costs. The VIPs (600 IPv4 in the three documentation /24s, 400 IPv6 in
 // 2001:db8::/64) are addresses on a "farm" namespace's eth0, so its kernel answers ARP and NDP;
 // the client namespace runs the test API server (1,000 Services + 1,000 Leases) and lbctl.
-// Run as root:  npm run build && node dist/bench/l2-status.js [runs]
+// Run as root:  npm run bench -- l2-status   (or: npm run build && node dist/bench/l2-status.js [runs])
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -39,7 +39,7 @@ try {
   const seed = join(dir, "seed.json");
   const kubeconfig = join(dir, "kubeconfig");
   writeFileSync(seed, JSON.stringify(objects));
-  const server = lab.spawn(client, [process.execPath, fileURLToPath(new URL("./l2-status-apiserver.js", import.meta.url)), seed, kubeconfig]);
+  const server = lab.spawn(client, [process.execPath, fileURLToPath(new URL("./_l2-status-apiserver.js", import.meta.url)), seed, kubeconfig]);
   let out = "";
   server.stdout?.setEncoding("utf8").on("data", (d: string) => (out += d));
   while (!out.includes("\n")) await new Promise((r) => setTimeout(r, 20));
