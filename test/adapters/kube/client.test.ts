@@ -124,3 +124,14 @@ test("loadClusterObjects: pools from cilium.io/v2 plus Services, as ManifestObje
   assert.ok(objs.some((o) => o.source.file === "cluster:Service/default/p1"));
   assert.deepEqual(objs.map((o) => o.source.order), objs.map((_, i) => i));
 });
+
+test("watch with a label selector: objects entering/leaving the selection are ADDED/DELETED", async () => {
+  const start = (await kube.list(RESOURCES.leases, { namespace: "sel" })).resourceVersion;
+  const l = await kube.create(RESOURCES.leases, { ...lease("s", "a"), metadata: { name: "s", namespace: "sel", labels: { role: "x" } } });
+  const on = await kube.patch(RESOURCES.leases, "s", "sel", { metadata: { labels: { role: "lb" } } });
+  await kube.patch(RESOURCES.leases, "s", "sel", { spec: { holderIdentity: "b" } });
+  await kube.patch(RESOURCES.leases, "s", "sel", { metadata: { labels: { role: "y" } } });
+  assert.ok(l && on);
+  const evs = await collect(kube.watch(RESOURCES.leases, { namespace: "sel", resourceVersion: start, labelSelector: "role=lb", timeoutSeconds: 1 }), 3);
+  assert.deepEqual(evs.map((e) => e.type), ["ADDED", "MODIFIED", "DELETED"]);
+});
