@@ -66,14 +66,15 @@ function formatPlainTable(table: Table): string | undefined {
     }
   }
   const lines: string[] = [];
+  const parts: string[] = [];
   for (const row of all) {
-    let line = "";
+    parts.length = 0;
     for (let i = 0; i < widths.length; i++) {
       const cell = row[i] ?? "";
       const w = cell.includes("\u001b") ? cell.replace(ANSI, "").length : cell.length;
-      line += (i === 0 ? "" : "   ") + cell + " ".repeat(widths[i]! - w);
+      parts.push(i === 0 ? "" : "   ", cell, " ".repeat(widths[i]! - w));
     }
-    lines.push(line.trimEnd());
+    lines.push(parts.join("").trimEnd()); // join: a flat string, not a rope per line
   }
   const footer = table.footer && table.footer.length > 0 ? "\n" + table.footer.join("\n") : "";
   return lines.join("\n") + footer + "\n";

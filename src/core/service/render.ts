@@ -12,7 +12,7 @@ export const frontendText = (e: MapEntry): string => formatL3n4(e.ip, e.port, e.
 export type StateStyle = (state: BackendState) => string;
 const plainState: StateStyle = (s) => s;
 
-const backendText = (b: Backend, n: number, style: StateStyle): string => `${n} => ${formatL3n4(b.ip, b.port, b.protocol)} (${style(b.state)})`;
+const backendText = (b: Backend, n: number, style: StateStyle): string => [n, " => ", formatL3n4(b.ip, b.port, b.protocol), " (", style(b.state), ")"].join("");
 
 export function tableRows(entries: readonly MapEntry[], style: StateStyle = plainState): string[][] {
   const rows: string[][] = [];
