@@ -135,3 +135,13 @@ test("watch with a label selector: objects entering/leaving the selection are AD
   const evs = await collect(kube.watch(RESOURCES.leases, { namespace: "sel", resourceVersion: start, labelSelector: "role=lb", timeoutSeconds: 1 }), 3);
   assert.deepEqual(evs.map((e) => e.type), ["ADDED", "MODIFIED", "DELETED"]);
 });
+
+test("many concurrent watches do not block ordinary requests", async () => {
+  const ac = new AbortController();
+  const watches = Array.from({ length: 12 }, () => collect(kube.watch(RESOURCES.leases, { namespace: "many", resourceVersion: srv.store.resourceVersion, signal: ac.signal }), 1));
+  await new Promise((r) => setTimeout(r, 100));
+  await kube.create(RESOURCES.leases, { ...lease("m", "a"), metadata: { name: "m", namespace: "many" } });
+  const got = await Promise.all(watches);
+  ac.abort();
+  assert.deepEqual(got.map((g) => g[0]?.type), Array(12).fill("ADDED"));
+});
