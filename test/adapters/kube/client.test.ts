@@ -145,3 +145,15 @@ test("many concurrent watches do not block ordinary requests", async () => {
   ac.abort();
   assert.deepEqual(got.map((g) => g[0]?.type), Array(12).fill("ADDED"));
 });
+
+test("a watch whose server goes away ends normally; after restart a new watch works", async () => {
+  const it = collect(kube.watch(RESOURCES.leases, { namespace: "gone", resourceVersion: srv.store.resourceVersion }), 1);
+  await new Promise((r) => setTimeout(r, 100));
+  await srv.stop();
+  assert.deepEqual(await it, []);
+  await srv.restart();
+  const again = collect(kube.watch(RESOURCES.leases, { namespace: "gone", resourceVersion: srv.store.resourceVersion }), 1);
+  await new Promise((r) => setTimeout(r, 100));
+  await kube.create(RESOURCES.leases, { ...lease("g", "a"), metadata: { name: "g", namespace: "gone" } });
+  assert.equal((await again)[0]?.type, "ADDED");
+});
