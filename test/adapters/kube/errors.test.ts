@@ -115,3 +115,13 @@ test("exec credential plugin (client.authentication.k8s.io/v1beta1) supplies the
   await listSvc(path);
   assert.equal(srv.requests.at(-1)?.user, "alice");
 });
+
+test("a server that requires client certificates answers 401 to a token", async () => {
+  const strict = await startTestApiServer({ requireClientCert: true, tokens: { "good-token": "alice" } });
+  try {
+    await connectKube({ kubeconfig: strict.kubeconfigPath({ auth: "cert" }), env: {} }).list(RESOURCES.services);
+    await assert.rejects(connectKube({ kubeconfig: strict.kubeconfigPath({ auth: "token", token: "good-token" }), env: {} }).list(RESOURCES.services), (e) => oneLine(e, /401 Unauthorized/));
+  } finally {
+    await strict.close();
+  }
+});
