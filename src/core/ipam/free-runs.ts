@@ -8,28 +8,53 @@ import { offsetSub, type Offset } from "../ip.ts";
 export interface Run {
   start: Offset;
   end: Offset;
+  /**
+   * end − start as a float: exact below 2^53, approximate above. The allocator keeps it current
+   * (`rekey`, or −1 when it takes the first address); huge runs are compared exactly instead.
+   */
+  key: number;
   /** Position in the heap array, maintained by the heap. */
   heapIdx: number;
 }
 
+export function newRun(start: Offset, end: Offset): Run {
+  const r: Run = { start, end, key: 0, heapIdx: -1 };
+  rekey(r);
+  return r;
+}
+
+export function rekey(r: Run): void {
+  const d = offsetSub(r.end, r.start);
+  r.key = typeof d === "number" ? d : Number(d);
+}
+
 const CHUNK_MAX = 128;
 
-/** Runs in address order. Runs never overlap, so ordering by start never changes in place. */
+/**
+ * Runs in address order, in chunks of at most CHUNK_MAX. `mins[c]` routes lookups to chunk c: it
+ * is ≤ the chunk's first start and > every start in earlier chunks (kept in a flat array so the
+ * outer binary search does not chase pointers).
+ */
 export class RunIndex {
   private chunks: Run[][] = [];
+  private mins: Offset[] = [];
   private count = 0;
+  /** Results of the last `around` call (no allocation per lookup). */
+  prev: Run | undefined;
+  next: Run | undefined;
 
   get size(): number {
     return this.count;
   }
 
-  /** Index of the last chunk whose first run starts at or below `off` (0 if none). */
+  /** Index of the last chunk routed at or below `off` (0 if none). */
   private chunkFor(off: Offset): number {
+    const mins = this.mins;
     let lo = 0;
-    let hi = this.chunks.length - 1;
+    let hi = mins.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.chunks[mid]![0]!.start <= off) lo = mid;
+      if (mins[mid]! <= off) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -50,38 +75,63 @@ export class RunIndex {
     return found;
   }
 
-  /** The run with the greatest start ≤ off, and the run after it (either may be undefined). */
-  around(off: Offset): { prev: Run | undefined; next: Run | undefined } {
-    if (this.count === 0) return { prev: undefined, next: undefined };
+  /** Sets `prev` (greatest start ≤ off) and `next` (the run after it); either may be undefined. */
+  around(off: Offset): void {
+    this.prev = undefined;
+    this.next = undefined;
+    if (this.count === 0) return;
     const c = this.chunkFor(off);
     const chunk = this.chunks[c]!;
     const p = this.posIn(chunk, off);
-    const prev = p >= 0 ? chunk[p] : undefined;
-    let next: Run | undefined = chunk[p + 1];
-    if (next === undefined) next = this.chunks[c + 1]?.[0];
-    return { prev, next };
+    if (p >= 0) this.prev = chunk[p];
+    else if (c > 0) {
+      const before = this.chunks[c - 1]!;
+      this.prev = before[before.length - 1];
+    }
+    this.next = p + 1 < chunk.length ? chunk[p + 1] : this.chunks[c + 1]?.[0];
   }
 
   insert(run: Run): void {
     this.count++;
     if (this.chunks.length === 0) {
       this.chunks.push([run]);
+      this.mins.push(run.start);
       return;
     }
     const c = this.chunkFor(run.start);
     const chunk = this.chunks[c]!;
     chunk.splice(this.posIn(chunk, run.start) + 1, 0, run);
-    if (chunk.length > CHUNK_MAX) this.chunks.splice(c + 1, 0, chunk.splice(CHUNK_MAX >> 1));
+    if (run.start < this.mins[c]!) this.mins[c] = run.start;
+    if (chunk.length > CHUNK_MAX) {
+      const upper = chunk.splice(CHUNK_MAX >> 1);
+      this.chunks.splice(c + 1, 0, upper);
+      this.mins.splice(c + 1, 0, upper[0]!.start);
+    }
+  }
+
+  /** Moves a run's start down (a freed address joined it from below). */
+  lowerStart(run: Run, start: Offset): void {
+    const c = this.chunkFor(run.start);
+    run.start = start;
+    if (start < this.mins[c]!) this.mins[c] = start;
   }
 
   remove(run: Run): void {
-    const c = this.chunkFor(run.start);
-    const chunk = this.chunks[c]!;
-    const p = this.posIn(chunk, run.start);
+    let c = this.chunkFor(run.start);
+    let chunk = this.chunks[c]!;
+    let p = this.posIn(chunk, run.start);
+    if (p < 0 && c > 0) {
+      c--;
+      chunk = this.chunks[c]!;
+      p = chunk.length - 1;
+    }
     if (chunk[p] !== run) throw new Error("free-run index out of sync"); // a bug, never user input
     chunk.splice(p, 1);
     this.count--;
-    if (chunk.length === 0) this.chunks.splice(c, 1);
+    if (chunk.length === 0) {
+      this.chunks.splice(c, 1);
+      this.mins.splice(c, 1);
+    }
   }
 
   *[Symbol.iterator](): IterableIterator<Run> {
@@ -93,8 +143,13 @@ function runSize(r: Run): Offset {
   return offsetSub(r.end, r.start);
 }
 
+const EXACT_BELOW = 2 ** 52;
+
 /** (size, start) ordering: the smallest run first, lowest address on ties. */
 function less(a: Run, b: Run): boolean {
+  const ka = a.key;
+  const kb = b.key;
+  if (ka < EXACT_BELOW && kb < EXACT_BELOW) return ka < kb || (ka === kb && a.start < b.start);
   const sa = runSize(a);
   const sb = runSize(b);
   if (sa < sb) return true;
