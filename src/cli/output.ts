@@ -106,3 +106,24 @@ export function warn(ctx: CliContext, message: string): void {
 export function notice(ctx: CliContext, message: string): void {
   ctx.stderr.write(message + "\n");
 }
+
+/**
+ * Writes a `kind: List` as `-o json` would (byte-identical to formatJson), one item at a time, so
+ * a 100k-object List never exists as one giant string (and its Buffer copy) in memory.
+ */
+export function writeJsonList(ctx: CliContext, list: { items: unknown[] } & Record<string, unknown>): void {
+  const { items, ...head } = list;
+  const headText = JSON.stringify(head, null, 2);
+  if (items.length === 0) {
+    ctx.stdout.write(formatJson(list));
+    return;
+  }
+  // `{ ...head,\n  "items": [` — the head's closing brace is replaced by the items array.
+  ctx.stdout.write((headText === "{}" ? "{\n" : headText.slice(0, -2) + ",\n") + '  "items": [\n');
+  const BATCH = 256;
+  for (let i = 0; i < items.length; i += BATCH) {
+    const chunk = items.slice(i, i + BATCH).map((it) => "    " + JSON.stringify(it, null, 2).replace(/\n/g, "\n    "));
+    ctx.stdout.write(chunk.join(",\n") + (i + BATCH < items.length ? ",\n" : "\n"));
+  }
+  ctx.stdout.write("  ]\n}\n");
+}
