@@ -72,14 +72,14 @@ export class RangeAllocator<T> {
       this.removeRun(run);
     } else if (run.start === off) {
       run.start = offsetInc(off);
-      this.changed(run);
+      this.shrunk(run);
     } else if (run.end === off) {
       run.end = offsetDec(off);
-      this.changed(run);
+      this.shrunk(run);
     } else {
       const upper = newRun(offsetInc(off), run.end);
       run.end = offsetDec(off);
-      this.changed(run);
+      this.shrunk(run);
       this.addRun(upper);
     }
     return "ok";
@@ -102,14 +102,14 @@ export class RangeAllocator<T> {
     if (joinsPrev && joinsNext) {
       this.removeRun(next);
       prev.end = next.end;
-      this.changed(prev);
+      this.grew(prev);
     } else if (joinsPrev) {
       prev.end = off;
-      this.changed(prev);
+      this.grew(prev);
     } else if (joinsNext) {
       // Lowering a run's start keeps its place in address order (runs are disjoint).
       this.index.lowerStart(next, off);
-      this.changed(next);
+      this.grew(next);
     } else {
       this.addRun(newRun(off, off));
     }
@@ -130,9 +130,16 @@ export class RangeAllocator<T> {
     return this.owners.entries();
   }
 
-  private changed(r: Run): void {
+  /** A run lost addresses: its size (the primary heap key) only decreased, so it can only rise. */
+  private shrunk(r: Run): void {
     rekey(r);
-    this.heap.fix(r.heapIdx);
+    this.heap.shrunk(r.heapIdx);
+  }
+
+  /** A run gained addresses: its size only increased, so it can only sink. */
+  private grew(r: Run): void {
+    rekey(r);
+    this.heap.grew(r.heapIdx);
   }
 
   private addRun(r: Run): void {

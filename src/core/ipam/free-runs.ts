@@ -31,23 +31,29 @@ export function rekey(r: Run): void {
 const CHUNK_MAX = 128;
 
 /**
- * Runs in address order, in chunks of at most CHUNK_MAX. `mins[c]` routes lookups to chunk c: it
- * is ≤ the chunk's first start and > every start in earlier chunks (kept in a flat array so the
- * outer binary search does not chase pointers).
+ * Runs in address order, in chunks of at most CHUNK_MAX, searched through flat arrays so lookups
+ * do not chase a pointer per probe: `starts[c][i]` is a lower bound of run (c, i)'s start and
+ * `mins[c]` of chunk c's first. Lower bounds may go stale when a run's start moves up (generic
+ * allocation takes a run's first address without touching the index); a search then steps back
+ * over runs that start above the query. Runs never overlap, so the order itself never changes.
  */
 export class RunIndex {
   private chunks: Run[][] = [];
+  private starts: Offset[][] = [];
   private mins: Offset[] = [];
   private count = 0;
   /** Results of the last `around` call (no allocation per lookup). */
   prev: Run | undefined;
   next: Run | undefined;
+  /** Position found by the last `locate` (chunk −1: before every run). */
+  private c = -1;
+  private p = -1;
 
   get size(): number {
     return this.count;
   }
 
-  /** Index of the last chunk routed at or below `off` (0 if none). */
+  /** Last chunk whose lower bound is ≤ off (0 if none). */
   private chunkFor(off: Offset): number {
     const mins = this.mins;
     let lo = 0;
@@ -60,34 +66,47 @@ export class RunIndex {
     return lo;
   }
 
-  /** Position of the last run starting at or below `off` within chunk `c` (−1 if none). */
-  private posIn(chunk: Run[], off: Offset): number {
+  /** Sets (c, p) to the run with the greatest actual start ≤ off, or c = −1 if there is none. */
+  private locate(off: Offset): void {
+    if (this.count === 0) {
+      this.c = -1;
+      return;
+    }
+    let c = this.chunkFor(off);
+    const st = this.starts[c]!;
     let lo = 0;
-    let hi = chunk.length - 1;
-    let found = -1;
+    let hi = st.length - 1;
+    let p = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (chunk[mid]!.start <= off) {
-        found = mid;
+      if (st[mid]! <= off) {
+        p = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    return found;
+    for (;;) {
+      if (p < 0) {
+        if (--c < 0) break;
+        p = this.chunks[c]!.length - 1;
+      }
+      if (this.chunks[c]![p]!.start <= off) break;
+      p--;
+    }
+    this.c = c;
+    this.p = p;
   }
 
   /** Sets `prev` (greatest start ≤ off) and `next` (the run after it); either may be undefined. */
   around(off: Offset): void {
-    this.prev = undefined;
-    this.next = undefined;
-    if (this.count === 0) return;
-    const c = this.chunkFor(off);
-    const chunk = this.chunks[c]!;
-    const p = this.posIn(chunk, off);
-    if (p >= 0) this.prev = chunk[p];
-    else if (c > 0) {
-      const before = this.chunks[c - 1]!;
-      this.prev = before[before.length - 1];
+    this.locate(off);
+    const { c, p } = this;
+    if (c < 0) {
+      this.prev = undefined;
+      this.next = this.chunks[0]?.[0];
+      return;
     }
+    const chunk = this.chunks[c]!;
+    this.prev = chunk[p];
     this.next = p + 1 < chunk.length ? chunk[p + 1] : this.chunks[c + 1]?.[0];
   }
 
@@ -95,41 +114,65 @@ export class RunIndex {
     this.count++;
     if (this.chunks.length === 0) {
       this.chunks.push([run]);
+      this.starts.push([run.start]);
       this.mins.push(run.start);
       return;
     }
-    const c = this.chunkFor(run.start);
+    this.count--;
+    this.locate(run.start);
+    this.count++;
+    let c = this.c;
+    let at = this.p + 1;
+    if (c < 0) {
+      c = 0;
+      at = 0;
+    }
     const chunk = this.chunks[c]!;
-    chunk.splice(this.posIn(chunk, run.start) + 1, 0, run);
+    const st = this.starts[c]!;
+    // Manual shift: Array.prototype.splice allocates its result array on every call.
+    chunk.push(run);
+    st.push(run.start);
+    for (let i = chunk.length - 1; i > at; i--) {
+      chunk[i] = chunk[i - 1]!;
+      st[i] = st[i - 1]!;
+    }
+    chunk[at] = run;
+    st[at] = run.start;
     if (run.start < this.mins[c]!) this.mins[c] = run.start;
     if (chunk.length > CHUNK_MAX) {
-      const upper = chunk.splice(CHUNK_MAX >> 1);
-      this.chunks.splice(c + 1, 0, upper);
-      this.mins.splice(c + 1, 0, upper[0]!.start);
+      const half = CHUNK_MAX >> 1;
+      this.chunks.splice(c + 1, 0, chunk.splice(half));
+      const upperStarts = st.splice(half);
+      this.starts.splice(c + 1, 0, upperStarts);
+      this.mins.splice(c + 1, 0, upperStarts[0]!);
     }
   }
 
   /** Moves a run's start down (a freed address joined it from below). */
   lowerStart(run: Run, start: Offset): void {
-    const c = this.chunkFor(run.start);
+    this.locate(run.start);
     run.start = start;
-    if (start < this.mins[c]!) this.mins[c] = start;
+    const st = this.starts[this.c]!;
+    if (start < st[this.p]!) st[this.p] = start;
+    if (start < this.mins[this.c]!) this.mins[this.c] = start;
   }
 
   remove(run: Run): void {
-    let c = this.chunkFor(run.start);
-    let chunk = this.chunks[c]!;
-    let p = this.posIn(chunk, run.start);
-    if (p < 0 && c > 0) {
-      c--;
-      chunk = this.chunks[c]!;
-      p = chunk.length - 1;
+    this.locate(run.start);
+    const { c, p } = this;
+    const chunk = c < 0 ? undefined : this.chunks[c];
+    if (!chunk || chunk[p] !== run) throw new Error("free-run index out of sync"); // a bug, never user input
+    const st = this.starts[c]!;
+    for (let i = p; i < chunk.length - 1; i++) {
+      chunk[i] = chunk[i + 1]!;
+      st[i] = st[i + 1]!;
     }
-    if (chunk[p] !== run) throw new Error("free-run index out of sync"); // a bug, never user input
-    chunk.splice(p, 1);
+    chunk.pop();
+    st.pop();
     this.count--;
     if (chunk.length === 0) {
       this.chunks.splice(c, 1);
+      this.starts.splice(c, 1);
       this.mins.splice(c, 1);
     }
   }
@@ -157,6 +200,10 @@ function less(a: Run, b: Run): boolean {
   return a.start < b.start;
 }
 
+/**
+ * A 4-ary min-heap: half the depth of a binary heap, so a run that shrinks a lot (a split) rises
+ * through fewer cache-missing levels. Sifting moves a hole instead of swapping.
+ */
 export class RunHeap {
   readonly items: Run[] = [];
 
@@ -165,9 +212,8 @@ export class RunHeap {
   }
 
   push(r: Run): void {
-    r.heapIdx = this.items.length;
     this.items.push(r);
-    this.up(r.heapIdx);
+    this.up(this.items.length - 1, r);
   }
 
   remove(r: Run): void {
@@ -181,42 +227,60 @@ export class RunHeap {
     r.heapIdx = -1;
   }
 
-  /** Restores order after run `r` changed size or start. */
+  /** Restores order after the run at `i` changed size or start. */
   fix(i: number): void {
-    if (!this.down(i)) this.up(i);
+    if (!this.down(i)) this.up(i, this.items[i]!);
   }
 
-  private swap(i: number, j: number): void {
-    const a = this.items[i]!;
-    const b = this.items[j]!;
-    this.items[i] = b;
-    this.items[j] = a;
-    a.heapIdx = j;
-    b.heapIdx = i;
+  /** After a run shrank (only ever moves towards the top). */
+  shrunk(i: number): void {
+    this.up(i, this.items[i]!);
   }
 
-  private up(i: number): void {
+  /** After a run grew (only ever moves towards the leaves). */
+  grew(i: number): void {
+    this.down(i);
+  }
+
+  private up(i: number, r: Run): void {
+    const items = this.items;
     while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(this.items[i]!, this.items[p]!)) break;
-      this.swap(i, p);
+      const p = (i - 1) >> 2;
+      const parent = items[p]!;
+      if (!less(r, parent)) break;
+      items[i] = parent;
+      parent.heapIdx = i;
       i = p;
     }
+    items[i] = r;
+    r.heapIdx = i;
   }
 
   private down(i0: number): boolean {
+    const items = this.items;
+    const n = items.length;
+    const r = items[i0]!;
     let i = i0;
-    const n = this.items.length;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      let m = l;
-      const r = l + 1;
-      if (r < n && less(this.items[r]!, this.items[l]!)) m = r;
-      if (!less(this.items[m]!, this.items[i]!)) break;
-      this.swap(i, m);
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let m = first;
+      let best = items[first]!;
+      const end = Math.min(first + 4, n);
+      for (let c = first + 1; c < end; c++) {
+        const x = items[c]!;
+        if (less(x, best)) {
+          best = x;
+          m = c;
+        }
+      }
+      if (!less(best, r)) break;
+      items[i] = best;
+      best.heapIdx = i;
       i = m;
     }
+    items[i] = r;
+    r.heapIdx = i;
     return i > i0;
   }
 }
