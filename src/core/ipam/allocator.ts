@@ -80,7 +80,8 @@ export class RangeAllocator<T> {
       const upper = newRun(offsetInc(off), run.end);
       run.end = offsetDec(off);
       this.shrunk(run);
-      this.addRun(upper);
+      this.index.insertAfterPrev(upper); // `run` was the last lookup's prev
+      this.heap.push(upper);
     }
     return "ok";
   }

@@ -111,15 +111,26 @@ export class RunIndex {
   }
 
   insert(run: Run): void {
-    this.count++;
-    if (this.chunks.length === 0) {
+    if (this.count === 0) {
+      this.count++;
       this.chunks.push([run]);
       this.starts.push([run.start]);
       this.mins.push(run.start);
       return;
     }
-    this.count--;
     this.locate(run.start);
+    this.insertAt(run);
+  }
+
+  /**
+   * Inserts `run` right after the run found by the last `around` (its `prev`), without searching
+   * again: valid only when the index was not modified in between (a split's upper half).
+   */
+  insertAfterPrev(run: Run): void {
+    this.insertAt(run);
+  }
+
+  private insertAt(run: Run): void {
     this.count++;
     let c = this.c;
     let at = this.p + 1;
