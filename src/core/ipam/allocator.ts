@@ -112,7 +112,9 @@ export class RangeAllocator<T> {
       this.index.lowerStart(next, off);
       this.grew(next);
     } else {
-      this.addRun(newRun(off, off));
+      const r = newRun(off, off);
+      this.index.insertAfterPrev(r); // right after the lookup's prev (or first when none)
+      this.heap.push(r);
     }
     return true;
   }

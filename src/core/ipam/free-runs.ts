@@ -127,7 +127,8 @@ export class RunIndex {
    * again: valid only when the index was not modified in between (a split's upper half).
    */
   insertAfterPrev(run: Run): void {
-    this.insertAt(run);
+    if (this.count === 0) this.insert(run);
+    else this.insertAt(run);
   }
 
   private insertAt(run: Run): void {
