@@ -6,7 +6,8 @@
 //   alloc(off) O(log n)   free(off) O(log n)   get(off) O(1)
 // Memory: one Map entry per allocated address; free runs cost O(fragments), never O(range size).
 import { offsetDec, offsetInc, offsetSub, offsetToBigInt, type Offset } from "../ip.ts";
-import { newRun, rekey, RunHeap, RunIndex, type Run } from "./free-runs.ts";
+import { newRun, rekey, RunIndex, type Run } from "./free-runs.ts";
+import { RunHeap } from "./run-heap.ts";
 import { OffsetMap } from "./offset-map.ts";
 
 export type AllocResult = "ok" | "in-use" | "out-of-range";

@@ -35,6 +35,7 @@ export interface ServiceSpec {
   readonly ports: readonly Port[];
   /** Defaulted to Cluster as the API server does. */
   readonly etp: string;
+  /** spec.selector; left empty unless ETP is Local, the only case that compares it. */
   readonly podSelector: ReadonlyMap<string, string>;
   readonly ipFamilies: readonly string[];
   readonly ipFamilyPolicy: string;
@@ -52,13 +53,15 @@ export function isServiceObject(obj: Raw): boolean {
 }
 
 /** Primary annotation name wins when both exist, even with an empty value (spec §2.2, §2.3). */
-function annotation(ann: Map<string, string>, names: readonly string[]): [string, string] | undefined {
+function annotation(ann: Raw, names: readonly string[]): [string, string] | undefined {
   for (const n of names) {
-    const v = ann.get(n);
-    if (v !== undefined) return [n, v];
+    const v = Object.hasOwn(ann, n) ? ann[n] : undefined;
+    if (typeof v === "string") return [n, v];
   }
   return undefined;
 }
+
+const NO_SELECTOR: ReadonlyMap<string, string> = new Map();
 
 export function decodeService(obj: Raw, order: number): ServiceDecode {
   const warnings: FieldError[] = [];
@@ -74,7 +77,8 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
   const labels = stringMap(meta["labels"]);
   labels.set(LABEL_NAMESPACE, namespace);
   labels.set(LABEL_NAME, name);
-  const ann = stringMap(meta["annotations"]);
+  // Read the few known annotation keys directly: no Map per Service.
+  const ann = isRecord(meta["annotations"]) ? meta["annotations"] : {};
 
   const requested: Ip[] = [];
   const lbIP = asString(spec["loadBalancerIP"]);
@@ -104,7 +108,8 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
     }
   }
   const families = Array.isArray(spec["ipFamilies"]) ? spec["ipFamilies"].filter((f): f is string => typeof f === "string") : NONE;
-  const permit = (ann.get(ANN_PERMIT_DIFFERENT_PODS) ?? "").toLowerCase();
+  const permit = (annotation(ann, [ANN_PERMIT_DIFFERENT_PODS])?.[1] ?? "").toLowerCase();
+  const etp = asString(spec["externalTrafficPolicy"]) || "Cluster";
   return {
     svc: {
       namespace,
@@ -120,8 +125,9 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
       // Go's strconv.ParseBool: 1, t, T, TRUE, true, True.
       permitDifferentPods: ["1", "t", "true"].includes(permit),
       ports,
-      etp: asString(spec["externalTrafficPolicy"]) || "Cluster",
-      podSelector: stringMap(spec["selector"]),
+      etp,
+      // Only compared between ETP Local Services (sharing rule 5).
+      podSelector: etp === "Local" ? stringMap(spec["selector"]) : NO_SELECTOR,
       ipFamilies: families,
       ipFamilyPolicy: asString(spec["ipFamilyPolicy"]) ?? "",
     },
