@@ -203,3 +203,19 @@ test("pool --help lists the commands; bin/lbctl runs pool alloc as a real proces
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /webpod-lbtype +cilium-lb-ippool +192\.168\.10\.211/);
 });
+
+test("pool check -o json, --lb-classes \"\" and --cilium-restart-quirks", async () => {
+  const j = await runCli(["pool", "check", "-f", "examples/conflicts/", "-o", "json"]);
+  assert.equal(j.code, 1);
+  const body = JSON.parse(j.stdout);
+  assert.equal(body.ok, false);
+  assert.equal(body.problems.length, 2);
+  const classed = file(`${GOOD}---\napiVersion: v1\nkind: Service\nmetadata: {name: l2, namespace: default}\nspec: {type: LoadBalancer, loadBalancerClass: io.cilium/l2-announcer}\n`);
+  const none = await runCli(["pool", "alloc", "-f", classed, "--lb-classes", ""]);
+  assert.match(none.stdout, /l2 +<none> +<pending> +ignored +loadBalancerClass io\.cilium\/l2-announcer is not handled by LB-IPAM/);
+  const disabled = file(`apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: off}\nspec:\n  disabled: true\n  blocks: [{cidr: 10.40.0.0/30}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: kept, namespace: default}\nspec: {type: LoadBalancer}\nstatus: {loadBalancer: {ingress: [{ip: 10.40.0.2}]}}\n`);
+  const keep = await runCli(["pool", "alloc", "-f", disabled]);
+  assert.match(keep.stdout, /kept +off +10\.40\.0\.2 +assigned +kept/);
+  const quirks = await runCli(["pool", "alloc", "-f", disabled, "--cilium-restart-quirks"]);
+  assert.match(quirks.stdout, /kept +<none> +<pending> +pending +no_pool/);
+});
