@@ -85,6 +85,12 @@ export async function formatTable(table: Table): Promise<string> {
   if (table.rows.length === 0 && table.headers.length === 0) return "";
   const fast = formatPlainTable(table);
   if (fast !== undefined) return fast;
+  const footer = table.footer && table.footer.length > 0 ? "\n" + table.footer.join("\n") : "";
+  return (await cliTable3Body(table)) + footer + "\n";
+}
+
+/** The cli-table3 layout, for cells the fast path cannot measure (exported for its test). */
+export async function cliTable3Body(table: Table): Promise<string> {
   const { default: CliTable } = await import("cli-table3");
   const t = new CliTable({
     head: table.headers,
@@ -95,9 +101,7 @@ export async function formatTable(table: Table): Promise<string> {
     style: { "padding-left": 0, "padding-right": 0, head: [], border: [], compact: true },
   });
   for (const row of table.rows) t.push(row);
-  const body = t.toString().split("\n").map((l) => l.trimEnd()).join("\n");
-  const footer = table.footer && table.footer.length > 0 ? "\n" + table.footer.join("\n") : "";
-  return body + footer + "\n";
+  return t.toString().split("\n").map((l) => l.trimEnd()).join("\n");
 }
 
 export function formatJson(data: unknown): string {
@@ -140,4 +144,25 @@ export function warn(ctx: CliContext, message: string): void {
 
 export function notice(ctx: CliContext, message: string): void {
   ctx.stderr.write(message + "\n");
+}
+
+/**
+ * Writes a `kind: List` as `-o json` would (byte-identical to formatJson), one item at a time, so
+ * a 100k-object List never exists as one giant string (and its Buffer copy) in memory.
+ */
+export function writeJsonList(ctx: CliContext, list: { items: unknown[] } & Record<string, unknown>): void {
+  const { items, ...head } = list;
+  const headText = JSON.stringify(head, null, 2);
+  if (items.length === 0) {
+    ctx.stdout.write(formatJson(list));
+    return;
+  }
+  // `{ ...head,\n  "items": [` — the head's closing brace is replaced by the items array.
+  ctx.stdout.write((headText === "{}" ? "{\n" : headText.slice(0, -2) + ",\n") + '  "items": [\n');
+  const BATCH = 256;
+  for (let i = 0; i < items.length; i += BATCH) {
+    const chunk = items.slice(i, i + BATCH).map((it) => "    " + JSON.stringify(it, null, 2).replace(/\n/g, "\n    "));
+    ctx.stdout.write(chunk.join(",\n") + (i + BATCH < items.length ? ",\n" : "\n"));
+  }
+  ctx.stdout.write("  ]\n}\n");
 }
