@@ -57,10 +57,14 @@ function settingsFrom(opts: Record<string, unknown>): Settings {
 
 export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
   const s = settingsFrom(opts);
-  const { evaluateOnce } = await import("../../adapters/l2status/evaluate.ts");
-  const { statusView } = await import("../../core/l2status/view.ts");
-  const { summarize } = await import("../../core/l2status/gather.ts");
-  const source = await openSource(ctx, opts, s);
+  // Start every import at once: file reads overlap with compiling what has already arrived.
+  const [{ evaluateOnce }, { statusView }, { summarize }, source] = await Promise.all([
+    import("../../adapters/l2status/evaluate.ts"),
+    import("../../core/l2status/view.ts"),
+    import("../../core/l2status/gather.ts"),
+    openSource(ctx, opts, s),
+    s.probe ? import("../../adapters/l2status/probe-run.ts") : undefined, // loaded now, used once Services are known
+  ]);
   try {
     let last = "";
     let code = 0;
@@ -118,9 +122,8 @@ function stable(r: AddressStatus): unknown {
 }
 
 async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Settings): Promise<{ load: Loader; close(): void }> {
-  const { statusObjects } = await import("../../adapters/l2status/inputs.ts");
   if (s.files.length > 0) {
-    const { loadManifests, formatProblem } = await import("../../adapters/manifests.ts");
+    const [{ loadManifests, formatProblem }, { statusObjects }] = await Promise.all([import("../../adapters/manifests.ts"), import("../../adapters/l2status/inputs.ts")]);
     return {
       load: async () => {
         const set = await loadManifests(s.files, { cwd: ctx.cwd, stdin: ctx.stdin });
@@ -130,8 +133,7 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
       close: () => {},
     };
   }
-  const { connectFromFlags } = await import("../../adapters/kube/connect.ts");
-  const { listFromCluster } = await import("../../adapters/l2status/inputs.ts");
+  const [{ connectFromFlags }, { listFromCluster, statusObjects }] = await Promise.all([import("../../adapters/kube/connect.ts"), import("../../adapters/l2status/inputs.ts")]);
   const kube = connectFromFlags(opts, ctx.env);
   const namespace = opts["allNamespaces"] === true ? undefined : (s.namespace ?? kube.namespace);
   let warned = false;
