@@ -109,6 +109,12 @@ test("l2 status: usage errors are one line, exit 2", async () => {
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   }
+  // Interface problems are found before any socket is opened (nothing is sent here).
+  for (const [iface, re] of [["nosuchif0", /^error: -i nosuchif0: no such interface$/m], ["lo", /^error: -i lo: interface is not ARPable$/m]] as const) {
+    const r = await runCli(["l2", "status", "-f", FIXTURE, "--probe", "-i", iface]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, re);
+  }
   const missing = await runCli(["l2", "status", "-f", "/nonexistent.yaml"]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^error: \/nonexistent\.yaml/);
