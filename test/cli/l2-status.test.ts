@@ -154,3 +154,40 @@ test("l2 status --watch re-evaluates and prints again when a lease changes (boun
   assert.match(parts[1] ?? "", /192\.0\.2\.12 .* node-a .* ok /);
   assert.equal(code, 0, stderr);
 });
+
+test("l2 status --watch survives an API outage: warns, retries, and picks up changes after", { timeout: 30_000 }, async () => {
+  srv.store.put({ apiVersion: "v1", kind: "Service", metadata: { name: "late", namespace: "shop", labels: { announce: "yes" } }, spec: { type: "LoadBalancer" }, status: { loadBalancer: { ingress: [{ ip: "192.0.2.20" }] } } });
+  const child = spawn(process.execPath, [LBCTL_BIN, "l2", "status", "-A", "--vip", "192.0.2.20", "--watch", "--watch-interval", "200ms", "--kubeconfig", srv.kubeconfigPath()], {
+    env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"],
+  });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  let stdout = "";
+  let stderr = "";
+  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  const until = (what: () => boolean): Promise<void> => new Promise((resolve) => {
+    const check = (): void => void (what() ? resolve() : undefined);
+    child.stdout.on("data", check);
+    child.stderr.on("data", check);
+    child.on("close", () => resolve());
+    check();
+  });
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  await until(() => /^1 address: /m.test(stdout));
+  await srv.stop();
+  await until(() => /retrying in 200ms/.test(stderr));
+  await srv.restart();
+  srv.store.put({
+    apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "lbctl-l2-192-0-2-20", namespace: "kube-system" },
+    spec: { holderIdentity: "node-b", leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace("Z", "000Z") },
+  });
+  await until(() => (stdout.match(/^1 address: /gm) ?? []).length >= 2);
+  child.kill("SIGTERM");
+  const code = await exited;
+  clearTimeout(killer);
+  assert.match(stderr, /^warning: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused .*\(retrying in 200ms\)$/m);
+  const parts = stdout.split(/\n\n/).filter((p) => p.trim() !== "");
+  assert.equal(parts.length, 2, stdout);
+  assert.match(parts[1] ?? "", /192\.0\.2\.20 .* node-b .* ok /);
+  assert.equal(code, 0, stderr);
+});
