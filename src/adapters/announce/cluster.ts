@@ -40,6 +40,7 @@ export class ClusterController {
   private snapshot: ClusterSnapshot | undefined;
   private problemsSeen = "";
   private stopped = false;
+  private nodeMissingReported = false;
 
   constructor(private readonly d: ClusterDeps) {}
 
@@ -47,14 +48,17 @@ export class ClusterController {
   update(snapshot: ClusterSnapshot): void {
     if (this.stopped) return;
     this.snapshot = snapshot;
-    if (snapshot.node === undefined) {
+    if (snapshot.node === undefined && !this.nodeMissingReported) {
+      this.nodeMissingReported = true;
       this.d.log.warn("this node's Node object is not visible; not taking part in any election", { node: this.d.identity });
     }
     const { groups, problems } = planGroups({
       policies: snapshot.policies,
       services: snapshot.services,
       node: snapshot.node ?? { name: this.d.identity, labels: {} },
-      interfaces: this.d.engine.interfaces().map((l) => l.name),
+      // Only interfaces that are up: a holder whose interfaces all went down hands the address
+      // over instead of renewing over another NIC (Cilium #35507).
+      interfaces: this.d.engine.interfaces().filter((l) => l.up).map((l) => l.name),
       hasLocalEndpoint: (k) => snapshot.localEndpoints.has(k),
     });
     this.report(problems);

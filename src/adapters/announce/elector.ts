@@ -32,6 +32,7 @@ export class GroupElector {
   private timer: NodeJS.Timeout | undefined;
   private deadline: NodeJS.Timeout | undefined;
   private busy = false;
+  private inflight: Promise<void> = Promise.resolve();
   private stopped = false;
   private lastError = "";
 
@@ -53,18 +54,27 @@ export class GroupElector {
     const mayHold = this.leading || this.state.lastRenew !== undefined;
     this.setLeading(false);
     if (!release || !mayHold) return;
-    try {
-      this.o.onRequest?.("get");
-      const cur = await this.o.store.get(this.o.name);
-      const rec = releaseRecord(cur, this.o.identity, this.o.now());
-      if (cur && rec) {
+    // A renew still in flight would overwrite the release (or make it conflict): let it land.
+    // Bounded: with the API server unreachable the request could hang until its timeout.
+    await Promise.race([this.inflight, new Promise((r) => setTimeout(r, 1000).unref())]);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        this.o.onRequest?.("get");
+        const cur = await this.o.store.get(this.o.name);
+        const rec = releaseRecord(cur, this.o.identity, this.o.now());
+        if (!cur || !rec) return;
         this.o.onRequest?.("update");
-        await this.o.store.update(this.o.name, rec, cur.resourceVersion, {});
-        this.o.log.info("lease released", { lease: this.o.name });
+        if (await this.o.store.update(this.o.name, rec, cur.resourceVersion, {})) {
+          this.o.log.info("lease released", { lease: this.o.name });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50)); // 409: our copy was stale; read again
+      } catch (err) {
+        this.o.log.warn("releasing lease failed; it will expire", { lease: this.o.name, error: (err as Error).message });
+        return;
       }
-    } catch (err) {
-      this.o.log.warn("releasing lease failed; it will expire", { lease: this.o.name, error: (err as Error).message });
     }
+    this.o.log.warn("releasing lease failed after retries; it will expire", { lease: this.o.name });
   }
 
   private schedule(ms: number): void {
@@ -72,8 +82,13 @@ export class GroupElector {
     this.timer = setTimeout(() => void this.attempt(), ms);
   }
 
-  private async attempt(): Promise<void> {
-    if (this.stopped || this.busy) return;
+  private attempt(): Promise<void> {
+    if (this.stopped || this.busy) return this.inflight;
+    this.inflight = this.step();
+    return this.inflight;
+  }
+
+  private async step(): Promise<void> {
     this.busy = true;
     const sentAt = this.o.now();
     try {
@@ -81,6 +96,7 @@ export class GroupElector {
       const cur = await this.o.store.get(this.o.name);
       const { action, state } = decide(this.state, cur, this.o.identity, this.o.timing, sentAt);
       this.state = state;
+      this.o.log.debug("election step", { lease: this.o.name, action: action.kind, holder: cur?.record.holderIdentity, rv: cur?.resourceVersion });
       if (action.kind === "follow") {
         if (this.leading || this.state.lastRenew !== undefined) this.state = stepDown(this.state);
       } else {
