@@ -36,9 +36,13 @@ test("standalone: arping/ndisc6 get the announcer's MAC, the client learns the V
 
   const server = lab.spawn(b, [process.execPath, "-e", `
     const http = require("node:http");
-    for (const h of ["${VIP4}", "${VIP6}"]) http.createServer((q, s) => s.end("hello from " + h + "\\n")).listen(8080, h);
+    let n = 0;
+    for (const h of ["${VIP4}", "${VIP6}"]) http.createServer((q, s) => s.end("hello from " + h + "\\n")).listen(8080, h, () => { if (++n === 2) console.log("ready"); });
   `]);
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("HTTP server did not start")), 10_000);
+    server.stdout?.once("data", () => (clearTimeout(t), resolve(undefined)));
+  });
   const c4 = await lab.exec(a, ["curl", "-sS", "--max-time", "3", `http://${VIP4}:8080/`]);
   assert.equal(c4.stdout, `hello from ${VIP4}\n`, c4.stderr);
   const c6 = await lab.exec(a, ["curl", "-sS", "--max-time", "3", `http://[${VIP6}]:8080/`]);
