@@ -73,3 +73,49 @@ test("standalone: refuses a VIP another host answers for, unless --force", async
   assert.equal(await forced.stop("SIGINT"), 0);
   void a;
 });
+
+test("standalone: a hostile frame flood (garbage, random targets) never crashes it and gets no replies", async (t) => {
+  const lab = await NetnsLab.start(t, "announce");
+  if (!lab) return;
+  const { a, b } = await twoHosts(lab);
+  const ann = startAnnouncer(lab, b, ["-i", "^vB$", "--vip", VIP4, "--no-probe", "--gratuitous-count", "0", "--metrics-addr", "127.0.0.1:9474"]);
+  await ann.waitFor(/msg=answering/);
+  const dist = new URL("../../", import.meta.url).pathname;
+  const flood = `
+    const fs = require("node:fs");
+    (async () => {
+      const { PacketSocket } = await import(${JSON.stringify(dist + "src/adapters/packet/socket.js")});
+      const { arpMessageBytes, newRequest } = await import(${JSON.stringify(dist + "src/core/packet/arp.js")});
+      const s = PacketSocket.open({ ifname: "vA", ifindex: Number(fs.readFileSync("/sys/class/net/vA/ifindex", "utf8")), ethertype: 0x0806 });
+      let seed = 42;
+      const rnd = (n) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+      let sent = 0;
+      for (let i = 0; i < 20000; i++) {
+        let f;
+        if (i % 2 === 0) {
+          let t = 50; while (t === 50) t = rnd(256);
+          f = arpMessageBytes(newRequest({ sha: "02:00:00:00:00:0a", spa: "198.51.100.1", tpa: "198.51.100." + t }));
+        } else {
+          f = new Uint8Array(14 + rnd(80));
+          for (let j = 0; j < f.length; j++) f[j] = rnd(256);
+          f.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0x0a]);
+          const et = [[0x08, 0x06], [0x86, 0xdd]][rnd(2)]; f[12] = et[0]; f[13] = et[1];
+        }
+        try { s.send(f); sent++; } catch {}
+      }
+      s.close();
+      console.log("sent " + sent);
+    })();
+  `;
+  const r = await lab.exec(a, [process.execPath, "-e", flood], { timeoutMs: 30_000, env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1" } });
+  assert.match(r.stdout, /sent 20000/, r.stderr);
+  await new Promise((res) => setTimeout(res, 300));
+  const m = await lab.exec(b, ["curl", "-sS", "--max-time", "2", "http://127.0.0.1:9474/metrics"]);
+  assert.equal(/^lbctl_announce_replies_total\{/m.test(m.stdout), false, "no replies to a random-target flood:\n" + m.stdout);
+  const seen = Number(/^lbctl_announce_requests_total\{family="ipv4",interface="vB"\} (\d+)$/m.exec(m.stdout)?.[1] ?? 0);
+  assert.ok(seen >= 9000, `requests seen: ${seen}`);
+  assert.equal(ann.child.exitCode, null, "still running");
+  const arp = await lab.exec(a, ["arping", "-I", "vA", "-c", "1", "-w", "2", VIP4]);
+  assert.equal(arp.code, 0, arp.stdout + ann.log());
+  assert.equal(await ann.stop("SIGTERM"), 0);
+});
