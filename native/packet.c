@@ -218,7 +218,9 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (argc < 3 || napi_get_value_int32(env, argv[0], &ifindex) != napi_ok || napi_get_value_int32(env, argv[1], &proto) != napi_ok ||
       napi_typeof(env, argv[2], &t) != napi_ok || t != napi_function || ifindex <= 0 || proto < 0 || proto > 0xffff)
     return throw_type(env, "open(ifindex > 0, ethertype 0..65535, onFrame)");
-  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons((uint16_t)proto));
+  /* Protocol 0 at socket() registers no packet hook, so bind() below need not unregister one
+   * (which waits for an RCU grace period: milliseconds, more on a busy host). */
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return throw_errno(env, errno, "socket(AF_PACKET)");
   struct sockaddr_ll sll = { 0 };
   sll.sll_family = AF_PACKET;

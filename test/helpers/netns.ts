@@ -11,11 +11,12 @@
 //
 // API (all async unless noted):
 //   const lab = await NetnsLab.start(t, "arping")   // null (and t.skip(reason)) when not root / no netns
+//   NetnsLab.create("bench")  (sync)                 // outside node:test: throws when unavailable; call teardown()
 //   const a = await lab.ns("a")                     // namespace with lo up; returns its full name
 //   await lab.veth(a, "vA", "02:00:00:00:00:0a", b, "vB", "02:00:00:00:00:0b")
 //   await lab.bridge(b, "br0"); await lab.attach(b, "vB", "br0")
 //   await lab.addr(a, "vA", "198.51.100.1/24", { nodad: true })
-//   await lab.up(a, "vA")                           // link up, waits (bounded) for carrier
+//   await lab.up(a, "vA")                           // link up, waits (bounded) for carrier ({ wait: false }: don't)
 //   await lab.ip(a, "neigh", "flush", "dev", "vA")  // any `ip -n NS ...` command; throws on failure
 //   await lab.sysctl(b, "net.ipv4.conf.all.arp_ignore", "1")
 //   await lab.exec(a, ["arping", "-I", "vA", ...], { timeoutMs })  -> { code, stdout, stderr, ms }
@@ -23,6 +24,7 @@
 //   await lab.lbctl(a, ["arping", ...], { timeoutMs }) -> { code, stdout, stderr, ms }
 //   lab.identify(pid)  (sync)                       // `ip netns identify`; lab.assertOurs(pid) throws unless ours
 //   await lab.teardown()                            // idempotent
+//   const { a, b } = await twoHosts(lab)            // the spec's two-host veth test bed (see below)
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 import type { TestContext } from "node:test";
@@ -86,6 +88,13 @@ export class NetnsLab {
     return lab;
   }
 
+  /** For scripts outside node:test (bench/): the caller calls teardown() (process exit does too). */
+  static create(area: string): NetnsLab {
+    const why = netnsUnavailable();
+    if (why) throw new Error(`netns lab: ${why}`);
+    return new NetnsLab(area);
+  }
+
   async ns(role: string): Promise<string> {
     const name = `${this.prefix}-${role}`;
     await run("ip", ["netns", "add", name]);
@@ -128,9 +137,10 @@ export class NetnsLab {
     await this.ip(ns, "addr", "add", cidr, "dev", ifname, ...(o.nodad || cidr.includes(":") ? ["nodad"] : []));
   }
 
-  /** Sets the link up and waits (at most 2 s) until it reports carrier. */
-  async up(ns: string, ifname: string): Promise<void> {
+  /** Sets the link up and waits (at most 2 s) until it reports carrier, unless `wait` is false. */
+  async up(ns: string, ifname: string, o: { wait?: boolean } = {}): Promise<void> {
     await this.ip(ns, "link", "set", ifname, "up");
+    if (o.wait === false) return;
     for (let i = 0; i < 100; i++) {
       const out = await this.ip(ns, "-br", "link", "show", ifname);
       if (/\bUP\b/.test(out.split(/\s+/)[1] ?? "") || / UP /.test(out)) return;
@@ -228,9 +238,12 @@ function killQuietly(pid: number): void {
   }
 }
 
-/** Two namespaces a/b joined by veth vA (…:0a) <-> vB (…:0b) with 198.51.100.1-2/24 and 2001:db8::1-2/64. */
-export async function twoHosts(lab: NetnsLab): Promise<{ a: string; b: string }> {
-  const [a, b] = await Promise.all([lab.ns("a"), lab.ns("b")]);
+/**
+ * Two namespaces a/b joined by veth vA (…:0a) <-> vB (…:0b) with 198.51.100.1-2/24 and
+ * 2001:db8::1-2/64 (the spec's test bed); `tag` tells several such pairs in one lab apart.
+ */
+export async function twoHosts(lab: NetnsLab, tag = ""): Promise<{ a: string; b: string }> {
+  const [a, b] = await Promise.all([lab.ns(`a${tag}`), lab.ns(`b${tag}`)]);
   await lab.veth(a, "vA", "02:00:00:00:00:0a", b, "vB", "02:00:00:00:00:0b");
   await Promise.all([
     lab.addr(a, "vA", "198.51.100.1/24"),

@@ -1,0 +1,60 @@
+// Where `l2 status` gets its objects: the cluster (one list per kind, paged by 500 — never a
+// request per address) or -f files/dumps, which may hold Leases and Nodes too. Also maps every
+// address to the LB-IPAM pool it came from, by running the pool plan over the same objects.
+import { canonicalIp } from "../../core/announce/addr.ts";
+import type { EndpointSliceObject, LeaseObject, NodeObject, PolicyObject, ServiceObject } from "../../core/announce/objects.ts";
+import { parseIp } from "../../core/ip.ts";
+import { DEFAULT_SETTINGS, isGroup } from "../../core/ipam/index.ts";
+import { rangeHas } from "../../core/ipam/state.ts";
+import type { L2StatusInput } from "../../core/l2status/gather.ts";
+import type { ManifestObject } from "../manifests.ts";
+import { computePoolPlan } from "../pool-plan.ts";
+import type { Kube } from "../kube/types.ts";
+
+export type StatusObjects = Omit<L2StatusInput, "probes" | "vips" | "now">;
+
+/** Lists pools, L2 policies, Services, EndpointSlices, Nodes and the Leases of `leaseNamespace`. */
+export async function listFromCluster(kube: Kube, o: { namespace?: string | undefined; leaseNamespace: string; onWarning: (m: string) => void }): Promise<ManifestObject[]> {
+  const { loadClusterObjects, asManifestObject } = await import("../kube/cluster-objects.ts");
+  const { RESOURCES } = await import("../kube/types.ts");
+  const objs = await loadClusterObjects(kube, { pools: true, l2Policies: true, services: true, endpointSlices: true, nodes: true, namespace: o.namespace, onWarning: o.onWarning });
+  const leases = await kube.list(RESOURCES.leases, { namespace: o.leaseNamespace });
+  return [...objs, ...leases.items.map((l, i) => asManifestObject(l, objs.length + i))];
+}
+
+const kindOf = (m: ManifestObject): string => String(m.obj["kind"] ?? "");
+const nsOf = (m: ManifestObject): string => String((m.obj["metadata"] as { namespace?: string } | undefined)?.namespace ?? "default");
+
+/** Sorts objects by kind; `namespace` limits Services and EndpointSlices (Leases are read as given). */
+export function statusObjects(objects: readonly ManifestObject[], namespace: string | undefined, now: number): StatusObjects {
+  const inNs = (m: ManifestObject): boolean => namespace === undefined || nsOf(m) === namespace;
+  const of = <T>(kind: string, filter: (m: ManifestObject) => boolean = () => true): T[] => objects.filter((m) => kindOf(m) === kind && filter(m)).map((m) => m.obj as T);
+  const services = of<ServiceObject>("Service", inNs);
+  return {
+    services,
+    policies: of<PolicyObject>("CiliumL2AnnouncementPolicy"),
+    leases: of<LeaseObject>("Lease"),
+    nodes: of<NodeObject>("Node"),
+    slices: of<EndpointSliceObject>("EndpointSlice", inNs),
+    poolOf: poolsOf(objects.filter((m) => kindOf(m) === "CiliumLoadBalancerIPPool" || (kindOf(m) === "Service" && inNs(m))), services, now),
+  };
+}
+
+/** Address → pool: LB-IPAM's own allocation first, else the first pool whose blocks hold it. */
+function poolsOf(objects: readonly ManifestObject[], services: readonly ServiceObject[], now: number): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!objects.some((m) => kindOf(m) === "CiliumLoadBalancerIPPool")) return out;
+  const plan = computePoolPlan(objects, DEFAULT_SETTINGS, new Date(now).toISOString());
+  for (const s of plan.result.services) for (const g of s.allocs) if (isGroup(g)) out.set(g.text, g.range.pool.spec.name);
+  for (const svc of services) {
+    const ips = [...(svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ""), ...(svc.spec?.externalIPs ?? [])];
+    for (const raw of ips) {
+      const ip = canonicalIp(raw);
+      const parsed = ip === undefined ? undefined : parseIp(ip);
+      if (ip === undefined || parsed === undefined || out.has(ip)) continue;
+      const range = plan.result.pools.flatMap((p) => p.ranges).find((r) => rangeHas(r, parsed));
+      if (range) out.set(ip, range.pool.spec.name);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+// `lbctl arping` implementation: check the arguments, resolve interface and source, open the
+// packet socket (this module is itself imported lazily, and the addon loads only at open),
+// let the core session decide and the driver keep time, print iputils' lines.
+import type { CliContext } from "../context.ts";
+import { LbctlError, UsageError } from "../errors.ts";
+import { notice, writeLine } from "../output.ts";
+import type { ArpingFlags } from "./arping.ts";
+import { parseCount, parseSeconds, parseTarget } from "../../core/arping/args.ts";
+import { protocolFor, type Mode } from "../../core/arping/protocol.ts";
+import { ArpingSession } from "../../core/arping/session.ts";
+import { duplicateWarning, headerLine, replyJson, replyLine, statsLines, summaryJson } from "../../core/arping/format.ts";
+import { canonicalIP } from "../../core/packet/addr.ts";
+import { linkProblem, pickLinkFor, pickSourceFor, type LinkFacts } from "../../core/link-facts.ts";
+import { NDP_FILTER } from "../../core/packet/bpf.ts";
+import { getLink, listLinks, localAddresses } from "../../adapters/links.ts";
+import { PacketSocket } from "../../adapters/packet/socket.ts";
+import { drive } from "../../adapters/arping/driver.ts";
+
+function num<T>(flag: string, r: { ok: true; value: T } | { ok: false; error: string }): T {
+  if (!r.ok) throw new UsageError(`${flag}: ${r.error}`);
+  return r.value;
+}
+
+function modeOf(f: ArpingFlags): Mode {
+  const picked = [f.dad && "-D", f.unsolicited && "-U", f.answer && "-A"].filter(Boolean);
+  if (picked.length > 1) throw new UsageError(`${picked.join(" and ")} cannot be combined`);
+  return f.dad ? "dad" : f.unsolicited ? "unsolicited-request" : f.answer ? "unsolicited-reply" : "probe";
+}
+
+function resolveLink(name: string | undefined, target: string): LinkFacts {
+  if (name === undefined) {
+    const choice = pickLinkFor(target, listLinks());
+    if (!choice) throw new LbctlError(`no interface has a connected subnet holding ${target}: use -i IFACE`, { exitCode: 2, code: "E_NO_ROUTE" });
+    return choice.link;
+  }
+  const link = getLink(name);
+  if (!link) {
+    const hint = /^\d+(\.\d+)?$/.test(name) ? " (-i is the interface in lbctl; the interval is --interval)" : "";
+    throw new LbctlError(`Device "${name}" not available${hint}`, { exitCode: 2, code: "ENODEV" });
+  }
+  const problem = linkProblem(link);
+  if (problem === "down") throw new LbctlError(`Interface "${name}" is down`, { exitCode: 2, code: "ENETDOWN" });
+  if (problem === "not-arpable") throw new LbctlError(`Interface "${name}" is not ARPable (loopback or NOARP)`, { exitCode: 2, code: "E_NOARP" });
+  if (problem === "bond-slave") throw new LbctlError(`Interface "${name}" is a slave of bond ${link.master ?? "?"}: use the bond`, { exitCode: 2, code: "E_BOND_SLAVE" });
+  return link;
+}
+
+export async function runArping(ctx: CliContext, destination: string, f: ArpingFlags): Promise<number> {
+  const target = num("destination", parseTarget(destination));
+  const count = f.count === undefined ? undefined : num("-c", parseCount(f.count));
+  const deadlineMs = f.deadline === undefined ? undefined : num("-w", parseSeconds(f.deadline, 0));
+  const intervalMs = f.interval === undefined ? 1000 : num("--interval", parseSeconds(f.interval, 0.001));
+  const mode = modeOf(f);
+  const json = f.output === "json";
+  const v6 = target.family === 6;
+  const any = v6 ? "::" : "0.0.0.0";
+  let source: string | undefined;
+  if (f.source !== undefined) {
+    const s = canonicalIP(f.source);
+    if (!s) throw new UsageError(`-s: invalid source address "${f.source}"`);
+    if (s.family !== target.family) throw new UsageError(`-s ${s.ip} is IPv${s.family} but the destination ${target.ip} is IPv${target.family}`);
+    source = s.ip;
+  }
+  const ifname = f.interface ?? f.I ?? target.zone;
+  if (target.zone !== undefined && ifname !== target.zone) throw new UsageError(`destination zone %${target.zone} and -i ${ifname} disagree`);
+  if (ifname === undefined && v6 && target.ip.startsWith("fe80:")) throw new UsageError(`link-local destination ${target.ip} needs -i IFACE (or ${target.ip}%IFACE)`);
+  const link = resolveLink(ifname, target.ip);
+  if (source !== undefined && source !== any && !localAddresses(listLinks()).has(source)) {
+    throw new LbctlError(`-s ${source}: Cannot assign requested address (not an address of this host)`, { exitCode: 2, code: "EADDRNOTAVAIL" });
+  }
+  const unsolicited = mode === "unsolicited-request" || mode === "unsolicited-reply";
+  if (source === undefined) {
+    if (mode === "dad") source = any;
+    else if (unsolicited) source = target.ip;
+    else {
+      const picked = pickSourceFor(target.ip, link);
+      if (!picked) throw new LbctlError(`no IPv${target.family} source address on ${link.name} in not-DAD mode: use -s`, { exitCode: 2, code: "E_NO_SOURCE" });
+      source = picked.address;
+    }
+  }
+
+  const protocol = protocolFor(target.family, { mode, target: target.ip, source, sourceGiven: f.source !== undefined, mac: link.mac });
+  const session = new ArpingSession({ protocol, mode, count, deadlineMs, intervalMs, stopAtFirst: Boolean(f.first) || mode === "dad", keepBroadcast: Boolean(f.broadcast) });
+  const socket = PacketSocket.open({ ifname: link.name, ifindex: link.index, ethertype: protocol.ethertype, env: ctx.env });
+  const out = (line: string): void => {
+    if (!f.quiet) writeLine(ctx, line);
+  };
+  try {
+    if (v6) socket.attachFilter(NDP_FILTER);
+    if (!json) out(headerLine(target.ip, source, link.name));
+    await drive({
+      session,
+      socket,
+      intervalMs,
+      deadlineMs,
+      signal: ctx.trapSignals(),
+      onReply: (r) => out(json ? JSON.stringify(replyJson(target.ip, r)) : replyLine(r)),
+    });
+  } finally {
+    socket.close();
+  }
+  const code = session.exitCode();
+  if (json) out(JSON.stringify(summaryJson(session, { target: target.ip, source, interface: link.name, mode, exitCode: code })));
+  else for (const line of statsLines(session)) out(line);
+  if (session.duplicate && mode === "probe" && !f.quiet) notice(ctx, `warning: ${duplicateWarning(target.ip, session.macs)}`);
+  return code;
+}

@@ -1,0 +1,93 @@
+// `lbctl service list`: read Services/EndpointSlices (live or -f) → core service map → view.
+import type { CliContext } from "../context.ts";
+import { render, warn, notice, parseOutputFormat, type View } from "../output.ts";
+import { LbctlError, UsageError } from "../errors.ts";
+import { buildServiceMap, filterEntries } from "../../core/service/map.ts";
+import { FRONTEND_TYPES, type FrontendType } from "../../core/service/frontends.ts";
+import { parseFrontendQuery } from "../../core/service/addr.ts";
+import { parseLabelSelector, LabelSelectorError } from "../../core/service/labels.ts";
+import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel } from "../../core/service/render.ts";
+import type { ServiceInputs } from "../../adapters/service-inputs.ts";
+
+interface Flags {
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  type?: string[];
+  frontend?: string;
+  node?: string;
+  nodeIps?: boolean;
+  filename?: string[];
+  output?: string;
+}
+
+function parseTypes(values: readonly string[] | undefined): FrontendType[] | undefined {
+  if (!values) return undefined;
+  return values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "")
+    .map((v) => {
+      const t = FRONTEND_TYPES.find((x) => x.toLowerCase() === v.toLowerCase());
+      if (!t) throw new UsageError(`--type: unknown frontend type "${v}" (expected ${FRONTEND_TYPES.join(", ")})`);
+      return t;
+    });
+}
+
+export async function serviceList(ctx: CliContext, raw: Record<string, unknown>): Promise<number> {
+  const f = raw as Flags;
+  const format = parseOutputFormat(f.output ?? "table");
+  const types = parseTypes(f.type);
+  const frontend = f.frontend === undefined ? undefined : parseFrontendQuery(f.frontend);
+  if (f.frontend !== undefined && !frontend) throw new UsageError(`--frontend: "${f.frontend}" is not IP or IP:PORT (IPv6 with a port: [2001:db8::1]:80)`);
+  if (f.allNamespaces && f.namespace !== undefined) throw new UsageError("-n/--namespace and -A/--all-namespaces cannot be used together");
+  let matcher;
+  try {
+    matcher = f.selector ? parseLabelSelector(f.selector) : undefined;
+  } catch (err) {
+    if (err instanceof LabelSelectorError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  let inputs: ServiceInputs;
+  if (f.filename && f.filename.length > 0) {
+    const { inputsFromFiles } = await import("../../adapters/service-inputs.ts");
+    const sel = { namespace: f.allNamespaces ? undefined : f.namespace, labelSelector: f.selector, nodes: true };
+    const r = await inputsFromFiles(f.filename, sel, matcher, { cwd: ctx.cwd, stdin: ctx.stdin });
+    if (r.loaded === 0 && r.warnings.length > 0) throw new LbctlError(r.warnings[0]!);
+    inputs = r;
+  } else {
+    const [{ connectFromFlags }, { inputsFromCluster }] = await Promise.all([import("../../adapters/kube/connect.ts"), import("../../adapters/service-inputs.ts")]);
+    const kube = connectFromFlags(raw, ctx.env);
+    try {
+      const namespace = f.allNamespaces ? undefined : (f.namespace ?? kube.namespace);
+      inputs = await inputsFromCluster(kube, { namespace, labelSelector: f.selector, nodes: f.nodeIps === true });
+    } finally {
+      kube.close();
+    }
+  }
+
+  if (f.nodeIps && inputs.nodes.length === 0) warn(ctx, "--node-ips: no Node objects found; NodePort frontends show only the wildcard address");
+  if (f.node !== undefined && inputs.nodes.length > 0 && !inputs.nodes.some((n) => n.name === f.node)) {
+    warn(ctx, `--node: no Node named "${f.node}" among ${inputs.nodes.length} nodes read; Local policies will select no backends`);
+  }
+  const map = buildServiceMap(inputs.services, inputs.slices, {
+    node: f.node,
+    nodeIps: f.nodeIps ? inputs.nodes : undefined,
+    warnOrphanSlices: !f.selector,
+  });
+  for (const w of [...inputs.warnings, ...map.warnings]) warn(ctx, w);
+  const entries = filterEntries(map.entries, { types, frontend });
+
+  const view: View = {
+    table: () => ({ headers: TABLE_HEADERS, rows: tableRows(entries) }),
+    wide: () => ({ headers: WIDE_HEADERS, rows: wideRows(entries) }),
+    data: () => toRestModel(entries),
+  };
+  await render(ctx, view, format);
+  if (frontend && entries.length === 0) {
+    notice(ctx, `no Service has a frontend ${f.frontend}`);
+    return 1;
+  }
+  return 0;
+}

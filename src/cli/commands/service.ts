@@ -1,0 +1,45 @@
+// `lbctl service …`: declarations only; the implementation is imported when the command runs.
+import { Command, Option } from "commander";
+import type { Runner } from "../program.ts";
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerService(program: Command, runner: Runner): void {
+  const service = program.command("service").alias("svc").description("Show how Services map frontends to backends (cilium-dbg service list, from the API)");
+  service
+    .command("list")
+    .alias("ls")
+    .description("List every frontend (ClusterIP, NodePort, LoadBalancer, ExternalIPs) with its backends")
+    .option("-n, --namespace <ns>", "Only Services in this namespace (default: the context's namespace; all namespaces with -f)")
+    .option("-A, --all-namespaces", "Services in all namespaces")
+    .option("-l, --selector <selector>", "Only Services matching this label selector (e.g. app=web,tier!=db)")
+    .option("--type <types>", "Only these frontend types: ClusterIP, NodePort, LoadBalancer, ExternalIPs (repeat or comma-separate)", collect)
+    .option("--frontend <ip[:port]>", "Only frontends with this address (and port): which Service owns this IP?")
+    .option("--node <name>", "Show this node's datapath view: traffic-policy Local filtering and /i internal frontends")
+    .option("--node-ips", "List NodePort frontends per node address too, as Cilium <= 1.17 did (reads Node objects)")
+    .option("-f, --filename <path>", "Read Services/EndpointSlices/Nodes from files, directories or - (stdin) instead of the cluster", collect)
+    .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "wide", "json", "yaml"]).default("table"))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # The whole cluster, as cilium-dbg service list prints it
+  lbctl service list -A
+
+  # Which Service owns this LoadBalancer IP?
+  lbctl service list -A --frontend 192.0.2.10
+
+  # What node worker-1 would do with externalTrafficPolicy: Local Services
+  lbctl service list -A --node worker-1 -o wide
+
+  # Offline, from a support bundle
+  kubectl get svc,endpointslices,nodes -A -o yaml > dump.yaml
+  lbctl service list -f dump.yaml`,
+    )
+    .action(
+      runner.action(async (opts: Record<string, unknown>, cmd: Command) => {
+        const { serviceList } = await import("./service-list.ts");
+        return serviceList(runner.ctx, cmd.optsWithGlobals());
+      }),
+    );
+}

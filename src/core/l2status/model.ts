@@ -1,0 +1,73 @@
+// The shapes of `lbctl l2 status`: what is known about one announced address (from the API
+// objects and, with --probe, from the wire) and the verdict drawn from it. Plain data so that
+// -o json/yaml print them as they are.
+
+export const VERDICTS = [
+  "ok", "pending-ip", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "duplicate", "etp-local-no-backend",
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface MacOnInterface {
+  readonly interface: string;
+  readonly mac: string;
+}
+
+export interface LeaseFacts {
+  readonly name: string;
+  readonly namespace: string;
+  /** `lbctl`: per-IP lease `lbctl-l2-…`; `cilium`: per-Service lease `cilium-l2announce-<ns>-<svc>`. */
+  readonly kind: "lbctl" | "cilium";
+  /** null when the lease was released (empty holderIdentity). */
+  readonly holder: string | null;
+  readonly renewTime: string | null;
+  readonly renewAgeSeconds: number | null;
+  readonly durationSeconds: number;
+  readonly expired: boolean;
+}
+
+export interface ProbeAnswer {
+  readonly mac: string;
+  /** Time from our request leaving to the first answer from this MAC; null without timestamps. */
+  readonly rttMs: number | null;
+  /** How many answers came from this MAC (several probes are sent to unanswered addresses). */
+  readonly count: number;
+}
+
+export interface ProbeResult {
+  readonly interface: string;
+  /** Requests sent for this address. 0 when it could not be probed (see `skipped`). */
+  readonly sent: number;
+  readonly answers: readonly ProbeAnswer[];
+  readonly skipped?: string | undefined;
+}
+
+export interface AddressStatus {
+  /** null for a LoadBalancer Service still waiting for an address (`pending-ip`). */
+  readonly address: string | null;
+  /** "namespace/name" of every Service behind the address, sorted. */
+  readonly services: readonly string[];
+  /** How the Services use it: LoadBalancer ingress IP, ExternalIP, or both. */
+  readonly sources: readonly ("loadBalancer" | "externalIP")[];
+  readonly pool: string | null;
+  readonly policies: readonly string[];
+  /** The lease that decides who announces (lbctl's per-IP lease first, else Cilium's). */
+  readonly lease: LeaseFacts | null;
+  /** Other Cilium per-Service leases for Services sharing this address, with their holders. */
+  readonly otherLeases: readonly LeaseFacts[];
+  /** Interfaces/MACs the holder announces from, and where that came from. */
+  readonly holderMacs: readonly MacOnInterface[];
+  readonly holderMacSource: "lease-annotation" | "node-annotation" | null;
+  /** Services with externalTrafficPolicy=Local behind the address that have no ready endpoint on the holder. */
+  readonly localServicesWithoutBackend: readonly string[];
+  readonly probe: ProbeResult | null;
+  readonly verdict: Verdict;
+  readonly reason: string;
+}
+
+export interface StatusSummary {
+  readonly addresses: number;
+  readonly ok: number;
+  readonly notOk: number;
+  readonly byVerdict: Readonly<Partial<Record<Verdict, number>>>;
+  readonly probed: boolean;
+}

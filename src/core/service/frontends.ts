@@ -1,0 +1,72 @@
+// Service → frontends, in the order the agent emits them: ClusterIP, NodePort (per scope ×
+// family × port; with --node-ips one row per node address before the wildcard row, as Cilium
+// ≤ 1.17 listed them), LoadBalancer (ingress IP × scope × port), ExternalIPs.
+import { compareIp, familyOf, type Family } from "./addr.ts";
+import type { NodeInfo, ServiceInfo, TrafficPolicy } from "./model.ts";
+
+export type FrontendType = "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalIPs";
+export const FRONTEND_TYPES: readonly FrontendType[] = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalIPs"];
+export type Scope = "external" | "internal";
+
+export interface FrontendDef {
+  readonly ip: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly scope: Scope;
+  readonly type: FrontendType;
+  readonly portName: string;
+  /** Address family used to pick backends (the wildcard NodePort rows carry it explicitly). */
+  readonly family: Family;
+  /** The policy that decides which backends this frontend may use. */
+  readonly policy: TrafficPolicy;
+}
+
+export interface FrontendOptions {
+  /** The node whose datapath view is wanted; enables the internal scope. */
+  readonly node?: string | undefined;
+  /** Expand NodePort frontends per node address (legacy LB), from these nodes. */
+  readonly nodeIps?: readonly NodeInfo[] | undefined;
+}
+
+function families(svc: ServiceInfo): Family[] {
+  const fromSpec = svc.ipFamilies.map((f) => (f === "IPv6" ? 6 : f === "IPv4" ? 4 : undefined)).filter((f): f is Family => f !== undefined);
+  if (fromSpec.length > 0) return fromSpec;
+  const fromIps = [...new Set(svc.clusterIPs.map(familyOf).filter((f): f is Family => f !== undefined))];
+  return fromIps.length > 0 ? fromIps : [4];
+}
+
+export function frontendsOf(svc: ServiceInfo, o: FrontendOptions = {}): FrontendDef[] {
+  if (svc.headless || svc.type === "ExternalName") return [];
+  const out: FrontendDef[] = [];
+  const ports = svc.ports.filter((p) => p.port > 0);
+  const twoScopes = o.node !== undefined && (svc.etp === "Local") !== (svc.itp === "Local");
+  const scopes: Scope[] = twoScopes ? ["external", "internal"] : ["external"];
+  const policyOf = (scope: Scope): TrafficPolicy => (scope === "internal" ? svc.itp : svc.etp);
+  const add = (ip: string, p: (typeof ports)[number], type: FrontendType, scope: Scope, family: Family, policy: TrafficPolicy, port = p.port): void => {
+    out.push({ ip, port, protocol: p.protocol, scope, type, portName: p.name, family, policy });
+  };
+
+  for (const ip of [...svc.clusterIPs].sort(compareIp)) {
+    for (const p of ports) add(ip, p, "ClusterIP", "external", familyOf(ip) ?? 4, svc.itp);
+  }
+  if (svc.type === "NodePort" || svc.type === "LoadBalancer") {
+    const nodeAddrs = (o.nodeIps ?? []).filter((n) => o.node === undefined || n.name === o.node).flatMap((n) => n.addresses);
+    for (const scope of scopes) {
+      for (const fam of families(svc)) {
+        const addrs = [...new Set(nodeAddrs.filter((a) => familyOf(a) === fam))];
+        for (const p of ports) {
+          if (p.nodePort <= 0) continue;
+          for (const a of addrs) add(a, p, "NodePort", scope, fam, policyOf(scope), p.nodePort);
+          add(fam === 6 ? "::" : "0.0.0.0", p, "NodePort", scope, fam, policyOf(scope), p.nodePort);
+        }
+      }
+    }
+  }
+  if (svc.type === "LoadBalancer") {
+    for (const ip of svc.ingressIPs) {
+      for (const scope of scopes) for (const p of ports) add(ip, p, "LoadBalancer", scope, familyOf(ip) ?? 4, policyOf(scope));
+    }
+  }
+  for (const ip of svc.externalIPs) for (const p of ports) add(ip, p, "ExternalIPs", "external", familyOf(ip) ?? 4, svc.etp);
+  return out;
+}

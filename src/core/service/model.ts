@@ -1,0 +1,60 @@
+// Plain, compact shapes of the objects the service map reads, parsed defensively from any JSON
+// (live API or `kubectl get -o yaml` dumps). Only the fields the map uses are kept, so a big
+// cluster costs little memory once parsed.
+
+export type TrafficPolicy = "Cluster" | "Local";
+
+export interface ServicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly nodePort: number;
+}
+
+export interface ServiceInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string; // ClusterIP | NodePort | LoadBalancer | ExternalName
+  readonly headless: boolean;
+  readonly clusterIPs: readonly string[];
+  readonly ipFamilies: readonly string[]; // "IPv4" | "IPv6"
+  readonly ports: readonly ServicePort[];
+  readonly externalIPs: readonly string[];
+  /** status.loadBalancer.ingress IPs that are VIPs (hostname-only and ipMode Proxy dropped). */
+  readonly ingressIPs: readonly string[];
+  readonly etp: TrafficPolicy;
+  readonly itp: TrafficPolicy;
+  readonly healthCheckNodePort: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface Endpoint {
+  readonly addresses: readonly string[];
+  readonly ready: boolean | undefined;
+  readonly serving: boolean | undefined;
+  readonly terminating: boolean | undefined;
+  readonly nodeName: string;
+  readonly zone: string;
+}
+
+export interface SlicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: string;
+}
+
+export interface SliceInfo {
+  readonly namespace: string;
+  readonly name: string;
+  /** The owning Service, from the kubernetes.io/service-name label ("" when missing). */
+  readonly service: string;
+  readonly addressType: string; // IPv4 | IPv6 | FQDN
+  readonly ports: readonly SlicePort[];
+  readonly endpoints: readonly Endpoint[];
+}
+
+export interface NodeInfo {
+  readonly name: string;
+  /** InternalIP and ExternalIP addresses, in status order. */
+  readonly addresses: readonly string[];
+}

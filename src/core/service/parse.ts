@@ -1,0 +1,101 @@
+// JSON objects → the compact model. Lenient like the agent: a malformed field is dropped with a
+// problem message rather than failing the whole listing.
+import { canonicalIp, familyOf } from "./addr.ts";
+import type { Endpoint, NodeInfo, ServiceInfo, ServicePort, SliceInfo, SlicePort, TrafficPolicy } from "./model.ts";
+
+type Obj = Readonly<Record<string, unknown>>;
+const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown, d = ""): string => (typeof v === "string" ? v : d);
+const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
+const policy = (v: unknown): TrafficPolicy => (v === "Local" ? "Local" : "Cluster");
+
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+const HEADLESS_LABEL = "service.kubernetes.io/headless";
+
+function ips(values: readonly unknown[], problems: string[], where: string): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    const s = str(v);
+    if (s === "" || s === "None") continue;
+    if (familyOf(s) === undefined) problems.push(`${where}: "${s}" is not an IP address`);
+    else out.push(canonicalIp(s));
+  }
+  return out;
+}
+
+export function parseService(o: unknown, problems: string[]): ServiceInfo {
+  const m = obj(obj(o)["metadata"]);
+  const spec = obj(obj(o)["spec"]);
+  const status = obj(obj(o)["status"]);
+  const namespace = str(m["namespace"], "default");
+  const name = str(m["name"]);
+  const where = `Service ${namespace}/${name}`;
+  const labels = Object.fromEntries(Object.entries(obj(m["labels"])).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  const clusterIP = str(spec["clusterIP"]);
+  const rawIps = arr(spec["clusterIPs"]).length > 0 ? arr(spec["clusterIPs"]) : clusterIP ? [clusterIP] : [];
+  const ports: ServicePort[] = arr(spec["ports"]).map((p) => {
+    const po = obj(p);
+    return { name: str(po["name"]), port: num(po["port"]), protocol: str(po["protocol"], "TCP").toUpperCase(), nodePort: num(po["nodePort"]) };
+  });
+  const ingressIPs: string[] = [];
+  for (const ing of arr(obj(status["loadBalancer"])["ingress"])) {
+    const io = obj(ing);
+    const ip = str(io["ip"]);
+    if (ip === "") continue; // hostname-only entries have no VIP
+    if (io["ipMode"] !== undefined && io["ipMode"] !== "VIP") continue; // KEP-1860 Proxy mode
+    ingressIPs.push(...ips([ip], problems, `${where} status.loadBalancer.ingress`));
+  }
+  return {
+    namespace,
+    name,
+    type: str(spec["type"], "ClusterIP"),
+    headless: clusterIP === "None" || labels[HEADLESS_LABEL] !== undefined,
+    clusterIPs: ips(rawIps, problems, `${where} spec.clusterIPs`),
+    ipFamilies: arr(spec["ipFamilies"]).map((f) => str(f)).filter((f) => f !== ""),
+    ports,
+    externalIPs: ips(arr(spec["externalIPs"]), problems, `${where} spec.externalIPs`),
+    ingressIPs,
+    etp: policy(spec["externalTrafficPolicy"]),
+    itp: policy(spec["internalTrafficPolicy"]),
+    healthCheckNodePort: num(spec["healthCheckNodePort"]),
+    labels,
+  };
+}
+
+export function parseSlice(o: unknown, problems: string[]): SliceInfo {
+  const m = obj(obj(o)["metadata"]);
+  const namespace = str(m["namespace"], "default");
+  const name = str(m["name"]);
+  const addressType = str(obj(o)["addressType"], "IPv4");
+  const ports: SlicePort[] = arr(obj(o)["ports"]).map((p) => {
+    const po = obj(p);
+    return { name: str(po["name"]), port: num(po["port"]), protocol: str(po["protocol"], "TCP").toUpperCase() };
+  });
+  const endpoints: Endpoint[] = arr(obj(o)["endpoints"]).map((e) => {
+    const eo = obj(e);
+    const c = obj(eo["conditions"]);
+    return {
+      addresses: addressType === "FQDN" ? [] : ips(arr(eo["addresses"]), problems, `EndpointSlice ${namespace}/${name}`),
+      ready: bool(c["ready"]),
+      serving: bool(c["serving"]),
+      terminating: bool(c["terminating"]),
+      nodeName: str(eo["nodeName"]),
+      zone: str(eo["zone"]),
+    };
+  });
+  return { namespace, name, service: str(obj(m["labels"])[SERVICE_NAME_LABEL]), addressType, ports, endpoints };
+}
+
+export function parseNode(o: unknown): NodeInfo {
+  const m = obj(obj(o)["metadata"]);
+  const addresses: string[] = [];
+  for (const a of arr(obj(obj(o)["status"])["addresses"])) {
+    const ao = obj(a);
+    const t = str(ao["type"]);
+    const ip = str(ao["address"]);
+    if ((t === "InternalIP" || t === "ExternalIP") && familyOf(ip) !== undefined) addresses.push(canonicalIp(ip));
+  }
+  return { name: str(m["name"]), addresses };
+}

@@ -1,0 +1,71 @@
+// Presentation of the map: the cilium-dbg table (one row per frontend, further backends on
+// continuation rows), the wide table, and the cilium-dbg REST JSON shape.
+import { formatL3n4 } from "./addr.ts";
+import type { Backend } from "./backends.ts";
+import type { MapEntry } from "./map.ts";
+
+export const TABLE_HEADERS = ["ID", "Frontend", "Service Type", "Backend"];
+export const WIDE_HEADERS = ["ID", "Frontend", "Service Type", "Service", "Traffic-Policy", "Backend", "Node", "Zone"];
+
+export const frontendText = (e: MapEntry): string => formatL3n4(e.ip, e.port, e.protocol, e.scope === "internal");
+const backendText = (b: Backend, n: number): string => `${n} => ${formatL3n4(b.ip, b.port, b.protocol)} (${b.state})`;
+
+export function tableRows(entries: readonly MapEntry[]): string[][] {
+  const rows: string[][] = [];
+  for (const e of entries) {
+    const fe = frontendText(e);
+    if (e.backends.length === 0) rows.push([String(e.id), fe, e.type, ""]);
+    e.backends.forEach((b, i) => rows.push(i === 0 ? [String(e.id), fe, e.type, backendText(b, 1)] : ["", "", "", backendText(b, i + 1)]));
+  }
+  return rows;
+}
+
+/** `Cluster`, `Local`, or `Ext=Local,Int=Cluster` when they differ (no spaces: kubectl column rule). */
+export function policyText(e: MapEntry): string {
+  const s = e.service;
+  return s.etp === s.itp ? s.etp : `Ext=${s.etp},Int=${s.itp}`;
+}
+
+export function wideRows(entries: readonly MapEntry[]): string[][] {
+  const rows: string[][] = [];
+  for (const e of entries) {
+    const head = [String(e.id), frontendText(e), e.type, `${e.service.namespace}/${e.service.name}`, policyText(e)];
+    if (e.backends.length === 0) rows.push([...head, "", "", ""]);
+    e.backends.forEach((b, i) => {
+      const cells = [backendText(b, i + 1), b.nodeName || "<none>", b.zone || "<none>"];
+      rows.push(i === 0 ? [...head, ...cells] : ["", "", "", "", "", ...cells]);
+    });
+  }
+  return rows;
+}
+
+/** The cilium-dbg `GET /v1/service` model; empty optional fields omitted as go-swagger does. */
+export function toRestModel(entries: readonly MapEntry[]): unknown[] {
+  return entries.map((e) => {
+    const s = e.service;
+    const spec = {
+      id: e.id,
+      "frontend-address": { ip: e.ip, port: e.port, protocol: e.protocol, scope: e.scope },
+      "backend-addresses": e.backends.map((b) => ({
+        ip: b.ip,
+        port: b.port,
+        protocol: b.protocol,
+        ...(b.nodeName ? { nodeName: b.nodeName } : {}),
+        ...(b.zone ? { zone: b.zone } : {}),
+        state: b.state,
+        preferred: true,
+        weight: 100,
+      })),
+      flags: {
+        type: e.type,
+        trafficPolicy: e.policy,
+        extTrafficPolicy: s.etp,
+        intTrafficPolicy: s.itp,
+        ...(s.healthCheckNodePort ? { healthCheckNodePort: s.healthCheckNodePort } : {}),
+        name: s.name,
+        namespace: s.namespace,
+      },
+    };
+    return { spec, status: { realized: spec } };
+  });
+}

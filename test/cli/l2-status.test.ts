@@ -1,0 +1,122 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parseAllDocuments, parse as parseYaml } from "yaml";
+import { runCli, spawnCli } from "../helpers/cli.ts";
+import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
+
+const FIXTURE = new URL("../../../test/fixtures/l2status/cluster.yaml", import.meta.url).pathname;
+const EXPECTED: [string, string][] = [
+  ["192.0.2.10", "ok"], ["192.0.2.11", "no-policy"], ["192.0.2.12", "no-lease"], ["192.0.2.13", "lease-expired"],
+  ["192.0.2.14", "etp-local-no-backend"], ["192.0.2.15", "duplicate"], ["192.0.2.16", "ok"], ["<pending>", "pending-ip"],
+];
+
+let srv: TestApiServer;
+before(async () => {
+  srv = await startTestApiServer();
+  for (const d of parseAllDocuments(readFileSync(FIXTURE, "utf8"))) srv.store.put(d.toJSON() as Record<string, unknown>);
+});
+after(() => srv.close());
+
+function verdictsOfTable(stdout: string): [string, string][] {
+  const lines = stdout.trimEnd().split("\n");
+  const header = lines[0] ?? "";
+  const at = header.indexOf("VERDICT");
+  return lines.slice(1, -1).map((l) => [l.split(/\s+/)[0] ?? "", l.slice(at).split(/\s+/)[0] ?? ""]);
+}
+
+test("l2 status -f: one row per address with its verdict, summary footer, exit 3 when any is not ok", async () => {
+  const r = await runCli(["l2", "status", "-f", FIXTURE]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.equal(r.stderr, "");
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.match(lines[0] ?? "", /^ADDRESS\s+SERVICES\s+POOL\s+HOLDER\s+RENEWED\s+ANSWERED\s+VERDICT\s+REASON$/);
+  assert.deepEqual(verdictsOfTable(r.stdout), EXPECTED);
+  assert.match(lines[1] ?? "", /^192\.0\.2\.10\s+shop\/web\s+lab-pool\s+node-a\s+2s\s+-\s+ok\s+held by node-a$/);
+  assert.equal(lines.at(-1), "8 addresses: 2 ok, 1 no-policy, 1 no-lease, 1 lease-expired, 1 etp-local-no-backend, 1 duplicate, 1 pending-ip (not probed: pass --probe to check the wire)");
+});
+
+test("l2 status -o wide adds policies, lease, holder MAC; --vip narrows and exit 0 when all ok", async () => {
+  const r = await runCli(["l2", "status", "-f", FIXTURE, "-o", "wide", "--vip", "192.0.2.10,192.0.2.16"]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.match(lines[0] ?? "", /^ADDRESS\s+SERVICES\s+POOL\s+POLICIES\s+LEASE\s+HOLDER\s+RENEWED\s+HOLDER-MAC\s+ANSWERED\s+VERDICT\s+REASON$/);
+  assert.match(lines[1] ?? "", /^192\.0\.2\.10\s+shop\/web\s+lab-pool\s+announce-lab\s+kube-system\/lbctl-l2-192-0-2-10\s+node-a\s+2s\s+eth0=02:00:00:00:00:a1\s+-\s+ok/);
+  assert.match(lines[2] ?? "", /^192\.0\.2\.16\s+shop\/legacy\s+.*kube-system\/cilium-l2announce-shop-legacy\s+node-b\s+1s\s+eth0=02:00:00:00:00:b1\s+-\s+ok/);
+  assert.equal(lines.length, 4);
+});
+
+test("l2 status -o json / yaml: the same document, with every field of the contract", async () => {
+  const j = await runCli(["l2", "status", "-f", FIXTURE, "-o", "json"]);
+  const y = await runCli(["l2", "status", "-f", FIXTURE, "-o", "yaml"]);
+  assert.equal(j.code, 3);
+  assert.equal(y.code, 3);
+  const doc = JSON.parse(j.stdout) as { kind: string; apiVersion: string; summary: Record<string, unknown>; addresses: Record<string, unknown>[] };
+  assert.deepEqual(parseYaml(y.stdout), doc);
+  assert.equal(doc.kind, "L2Status");
+  assert.equal(doc.apiVersion, "lbctl.io/v1alpha1");
+  assert.deepEqual(doc.summary, { addresses: 8, ok: 2, notOk: 6, probed: false, byVerdict: { ok: 2, "no-policy": 1, "no-lease": 1, "lease-expired": 1, "etp-local-no-backend": 1, duplicate: 1, "pending-ip": 1 } });
+  assert.deepEqual(doc.addresses.map((a) => [a["address"] ?? "<pending>", a["verdict"]]), EXPECTED);
+  const first = doc.addresses[0] ?? {};
+  assert.deepEqual(Object.keys(first).sort(), [
+    "address", "holderMacSource", "holderMacs", "lease", "localServicesWithoutBackend", "otherLeases", "policies", "pool", "probe", "reason", "services", "sources", "verdict",
+  ]);
+  assert.deepEqual(first["lease"], {
+    name: "lbctl-l2-192-0-2-10", namespace: "kube-system", kind: "lbctl", holder: "node-a", renewTime: "2026-11-27T11:59:58.000Z", renewAgeSeconds: 2, durationSeconds: 15, expired: false,
+  });
+  assert.deepEqual(first["holderMacs"], [{ interface: "eth0", mac: "02:00:00:00:00:a1" }]);
+});
+
+test("l2 status from the cluster: same verdicts, a bounded number of list calls and no per-address request", async () => {
+  const before = srv.requests.length;
+  const r = await runCli(["l2", "status", "-A", "--kubeconfig", srv.kubeconfigPath()]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.deepEqual(verdictsOfTable(r.stdout), EXPECTED);
+  const reqs = srv.requests.slice(before);
+  assert.deepEqual([...new Set(reqs.map((q) => q.verb))], ["list"]);
+  assert.equal(reqs.length, 6, reqs.map((q) => q.url).join("\n"));
+  assert.ok(reqs.some((q) => q.url.startsWith("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases")));
+});
+
+test("l2 status -n limits Services to a namespace; nothing found is a warning and exit 0", async () => {
+  const r = await runCli(["l2", "status", "-n", "elsewhere", "--kubeconfig", srv.kubeconfigPath()]);
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /^warning: no announced addresses found/);
+  assert.match(r.stdout, /^0 addresses: 0 ok/m);
+});
+
+test("l2 status: usage errors are one line, exit 2", async () => {
+  const cases: [string[], RegExp][] = [
+    [["-n", "a", "-A"], /cannot be used together/],
+    [["--vip", "192.0.2.300"], /--vip: "192.0.2.300" is not an IPv4 or IPv6 address/],
+    [["--probe", "--probe-timeout", "soon"], /--probe-timeout: "soon" is not a duration/],
+    [["--probe", "--probe-rate", "0"], /--probe-rate: "0" must be an integer/],
+    [["-i", "eth0"], /-i\/--interface is only used with --probe/],
+    [["-o", "xml"], /argument 'xml' is invalid/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await runCli(["l2", "status", "-f", FIXTURE, ...args]);
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+  const missing = await runCli(["l2", "status", "-f", "/nonexistent.yaml"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^error: \/nonexistent\.yaml/);
+});
+
+test("l2 status --watch re-evaluates and prints again when a lease changes (bounded: SIGTERM after 3 s)", async () => {
+  const child = spawnCli(["l2", "status", "-A", "--vip", "192.0.2.12", "--watch", "--watch-interval", "200ms", "--kubeconfig", srv.kubeconfigPath()], { timeoutMs: 3000 });
+  await new Promise((r) => setTimeout(r, 1200));
+  srv.store.put({
+    apiVersion: "coordination.k8s.io/v1", kind: "Lease",
+    metadata: { name: "lbctl-l2-192-0-2-12", namespace: "kube-system", annotations: { "lbctl.io/interfaces": "eth0=02:00:00:00:00:a1" } },
+    spec: { holderIdentity: "node-a", leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace("Z", "000Z") },
+  });
+  const r = await child;
+  const tables = r.stdout.split(/\n\n/).filter((s) => s.trim() !== "");
+  assert.equal(tables.length, 2, r.stdout);
+  assert.match(tables[0] ?? "", /192\.0\.2\.12 .* no-lease /);
+  assert.match(tables[1] ?? "", /192\.0\.2\.12 .* node-a .* ok /);
+  assert.equal(r.code, 0, r.stderr);
+});
