@@ -53,8 +53,9 @@ while (sent < total && process.hrtime.bigint() < deadline) {
   }
   if (mode === "latency") await new Promise((r) => setImmediate(r));
 }
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 await new Promise((r) => setTimeout(r, 200));
 sock.close();
 lat.sort((a, b) => a - b);
 const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? NaN;
-process.stdout.write(JSON.stringify({ sent, seconds: Number(process.hrtime.bigint() - start) / 1e9, replies: lat.length, p50Us: pct(50), p99Us: pct(99) }) + "\n");
+process.stdout.write(JSON.stringify({ sent, seconds, replies: lat.length, p50Us: pct(50), p99Us: pct(99) }) + "\n");

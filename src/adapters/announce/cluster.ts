@@ -90,6 +90,11 @@ export class ClusterController {
     this.publish();
   }
 
+  /** A Lease of ours was released (empty holder): standbys try at once. */
+  leaseReleased(name: string): void {
+    this.running.get(name)?.elector.poke();
+  }
+
   /** Interfaces changed (rescan): re-plan with the same snapshot. */
   relink(): void {
     if (this.snapshot) this.update(this.snapshot);

@@ -1,7 +1,7 @@
 // One address group's election loop over a LeaseStore (the Kubernetes Lease API in production,
 // a map in tests). Decisions come from core/announce/lease.ts; this file owns the timers. A
 // deadline timer steps down the moment the renew deadline passes, even while a request hangs.
-import { afterWrite, decide, isLeading, releaseRecord, retryDelay, stepDown, type ElectorState, type LeaseRecord, type LeaseTiming, type StoredLease } from "../../core/announce/lease.ts";
+import { afterWrite, decide, isLeading, releaseRecord, nextAttemptDelay, stepDown, type ElectorState, type LeaseRecord, type LeaseTiming, type StoredLease } from "../../core/announce/lease.ts";
 import type { Logger } from "./logger.ts";
 
 export interface LeaseStore {
@@ -33,6 +33,7 @@ export class GroupElector {
   private deadline: NodeJS.Timeout | undefined;
   private busy = false;
   private inflight: Promise<void> = Promise.resolve();
+  private expiresAt: number | undefined;
   private stopped = false;
   private lastError = "";
 
@@ -40,6 +41,14 @@ export class GroupElector {
 
   start(): void {
     this.schedule(0);
+  }
+
+  /** The Lease was released by its holder (seen on the watch): try now, not a retry later. */
+  poke(): void {
+    if (this.stopped || this.busy || this.leading) return;
+    if (this.timer) clearTimeout(this.timer);
+    // A little jitter so that several standbys do not all write in the same millisecond.
+    this.schedule(Math.floor((this.o.random ?? Math.random)() * 20));
   }
 
   isLeading(): boolean {
@@ -97,6 +106,7 @@ export class GroupElector {
       const { action, state } = decide(this.state, cur, this.o.identity, this.o.timing, sentAt);
       this.state = state;
       this.o.log.debug("election step", { lease: this.o.name, action: action.kind, holder: cur?.record.holderIdentity, rv: cur?.resourceVersion });
+      this.expiresAt = action.kind === "follow" ? action.expiresAt : undefined;
       if (action.kind === "follow") {
         if (this.leading || this.state.lastRenew !== undefined) this.state = stepDown(this.state);
       } else {
@@ -117,7 +127,7 @@ export class GroupElector {
     }
     if (this.stopped) return;
     this.refresh();
-    this.schedule(retryDelay(this.o.timing, this.leading, (this.o.random ?? Math.random)()));
+    this.schedule(nextAttemptDelay(this.o.timing, this.leading, (this.o.random ?? Math.random)(), this.o.now(), this.expiresAt));
   }
 
   /** Re-evaluates leadership now and arms the deadline timer. */

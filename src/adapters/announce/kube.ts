@@ -60,11 +60,15 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
   const policies = new Reflector(kube, RESOURCES.l2Policies, { optional: true }, changed, o.log);
   // Lease changes need no re-plan (electors read the cache), except the first sync.
   let leasesSynced = false;
-  const leases = new Reflector(kube, RESOURCES.leases, { namespace: o.config.leaseNamespace }, () => {
+  const leases = new Reflector(kube, RESOURCES.leases, { namespace: o.config.leaseNamespace }, (obj) => {
     if (!leasesSynced) {
       leasesSynced = true;
       changed();
     }
+    // A released Lease (SIGTERM handover): standbys act on the watch event, within milliseconds.
+    const spec = (obj?.["spec"] ?? undefined) as { holderIdentity?: string | null } | undefined;
+    const name = (obj?.["metadata"] as { name?: string } | undefined)?.name;
+    if (spec && !spec.holderIdentity && name) controller.leaseReleased(name);
   }, o.log);
   const reflectors = [services, slices, nodes, policies, leases];
   const controller = new ClusterController({

@@ -22,7 +22,7 @@ export class Reflector {
     private readonly kube: Kube,
     private readonly gvr: Gvr,
     private readonly opts: ReflectorOptions,
-    private readonly onChange: () => void,
+    private readonly onChange: (changed?: KubeObject) => void,
     private readonly log: Logger,
     private readonly onRequest: (verb: string, resource: string) => void = () => {},
   ) {}
@@ -65,7 +65,7 @@ export class Reflector {
             if (ev.type === "BOOKMARK") continue;
             if (ev.type === "DELETED") this.items.delete(keyOf(ev.object));
             else this.items.set(keyOf(ev.object), ev.object);
-            this.onChange();
+            this.onChange(ev.object);
           }
           if (this.abort.signal.aborted) return;
         }

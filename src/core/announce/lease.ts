@@ -102,6 +102,17 @@ export function retryDelay(timing: LeaseTiming, leading: boolean, rand: number):
   return leading ? timing.retryPeriodMs : timing.retryPeriodMs * (1 + JITTER_FACTOR * rand);
 }
 
+/**
+ * Delay until the next attempt of a follower that knows when the holder's lease expires: at the
+ * expiry (plus up to 20 % of a retry period of jitter) when that comes before the jittered retry.
+ * Takeover after a crash then costs the lease duration, not up to 2.2 retry periods more.
+ */
+export function nextAttemptDelay(timing: LeaseTiming, leading: boolean, rand: number, now: number, expiresAt: number | undefined): number {
+  const base = retryDelay(timing, leading, rand);
+  if (leading || expiresAt === undefined) return base;
+  return Math.min(base, Math.max(0, expiresAt - now) + timing.retryPeriodMs * 0.2 * rand);
+}
+
 export type LeaseTransition = "acquired" | "renewed" | "lost" | "following" | "none";
 
 /** Classifies a step for logs and the transitions counter. */
