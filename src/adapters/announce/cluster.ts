@@ -81,7 +81,6 @@ export class ClusterController {
         name, identity: this.d.identity, timing: this.d.timing, store: this.d.store, log: this.d.log, now: this.d.now,
         annotations: () => this.annotations(entry.group),
         onLeading: (leading) => this.onLeading(entry.group, leading),
-        onRequest: (verb) => this.d.metrics.inc("lbctl_announce_api_requests_total", { verb, resource: "leases" }),
       });
       this.running.set(name, entry);
       this.d.log.info("joining election", { lease: name, ip: g.ip, services: g.services, interfaces: g.interfaces });
