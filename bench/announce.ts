@@ -120,7 +120,7 @@ async function failover(): Promise<void> {
     console.log("## Failover (SIGKILL leader → standby holds the lease; SIGTERM → standby holds it)\n");
     console.log("| timing (duration/deadline/retry) | event | trials | min | median | max | bound |");
     console.log("|---|---|---|---|---|---|---|");
-    for (const [label, timing, trials, bound] of [["3s/1s/0.2s", ["3s", "1s", "200ms"], 5, 3440], ["15s/5s/2s (defaults)", ["15s", "5s", "2s"], 2, 19_400]] as const) {
+    for (const [label, timing, trials, bound] of [["3s/1s/0.2s", ["3s", "1s", "200ms"], 5, 3200], ["15s/5s/2s (defaults)", ["15s", "5s", "2s"], 2, 17_000]] as const) {
       const args = (node: string): string[] => ["--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "-i", "^eth0$", "--lease-duration", timing[0], "--lease-renew-deadline", timing[1], "--lease-retry-period", timing[2], "--gratuitous-count", "1"];
       const kill: number[] = [];
       const term: number[] = [];

@@ -2,7 +2,7 @@
 // the address groups (core/announce/policy.ts), run one elector per candidate group, and hold
 // (answer for) exactly the addresses of the groups this node leads.
 import { planGroups, type AddressGroup, type L2Policy, type NodeInfo, type PolicyProblem, type ServiceInfo } from "../../core/announce/policy.ts";
-import type { LeaseTiming } from "../../core/announce/lease.ts";
+import type { LeaseTiming, StoredLease } from "../../core/announce/lease.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { GroupElector, type LeaseStore } from "./elector.ts";
 import type { Engine } from "./engine.ts";
@@ -89,9 +89,9 @@ export class ClusterController {
     this.publish();
   }
 
-  /** A Lease of ours was released (empty holder): standbys try at once. */
-  leaseReleased(name: string): void {
-    this.running.get(name)?.elector.poke();
+  /** A watch event for one of our Leases: electors note it (and try at once on a release). */
+  leaseChanged(name: string, lease: StoredLease): void {
+    this.running.get(name)?.elector.observe(lease);
   }
 
   /** Interfaces changed (rescan): re-plan with the same snapshot. */

@@ -1,7 +1,7 @@
 // One address group's election loop over a LeaseStore (the Kubernetes Lease API in production,
 // a map in tests). Decisions come from core/announce/lease.ts; this file owns the timers. A
 // deadline timer steps down the moment the renew deadline passes, even while a request hangs.
-import { afterWrite, decide, isLeading, releaseRecord, nextAttemptDelay, stepDown, type ElectorState, type LeaseRecord, type LeaseTiming, type StoredLease } from "../../core/announce/lease.ts";
+import { afterWrite, decide, isLeading, observe, releaseRecord, nextAttemptDelay, stepDown, type ElectorState, type LeaseRecord, type LeaseTiming, type StoredLease } from "../../core/announce/lease.ts";
 import type { Logger } from "./logger.ts";
 
 export interface LeaseStore {
@@ -41,6 +41,13 @@ export class GroupElector {
 
   start(): void {
     this.schedule(0);
+  }
+
+  /** A change of the Lease seen on the watch: note it now; a release triggers an attempt. */
+  observe(cur: StoredLease): void {
+    if (this.stopped) return;
+    this.state = observe(this.state, cur, this.o.now());
+    if (cur.record.holderIdentity === "") this.poke();
   }
 
   /** The Lease was released by its holder (seen on the watch): try now, not a retry later. */

@@ -6,7 +6,7 @@ import { RESOURCES, type Kube, type KubeObject } from "../kube/types.ts";
 import type { CliContext } from "../../cli/context.ts";
 import type { AnnounceConfig } from "../../core/announce/options.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
-import { localEndpointServices, toNodeInfo, toPolicy, toServiceInfo, type EndpointSliceObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
+import { localEndpointServices, toNodeInfo, toPolicy, toServiceInfo, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
 import { ClusterController } from "./cluster.ts";
 import type { Engine } from "./engine.ts";
 import { kubeLeaseStore } from "./kube-leases.ts";
@@ -65,10 +65,10 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
       leasesSynced = true;
       changed();
     }
-    // A released Lease (SIGTERM handover): standbys act on the watch event, within milliseconds.
-    const spec = (obj?.["spec"] ?? undefined) as { holderIdentity?: string | null } | undefined;
+    // Expiry is judged from when a change arrived, and a released Lease (SIGTERM handover) is
+    // acted on at once rather than at the next retry.
     const name = (obj?.["metadata"] as { name?: string } | undefined)?.name;
-    if (spec && !spec.holderIdentity && name) controller.leaseReleased(name);
+    if (obj && name) controller.leaseChanged(name, toStoredLease(obj as LeaseObject));
   }, o.log);
   const reflectors = [services, slices, nodes, policies, leases];
   const controller = new ClusterController({

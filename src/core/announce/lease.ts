@@ -69,6 +69,15 @@ export function decide(state: ElectorState, current: StoredLease | undefined, id
   return { action: { kind: "acquire", record, resourceVersion: current.resourceVersion }, state: next };
 }
 
+/**
+ * Notes a record seen outside an election step (a watch event), so that expiry is judged from
+ * when the change arrived rather than from the next poll (client-go polls; lbctl watches).
+ */
+export function observe(state: ElectorState, current: StoredLease, now: number): ElectorState {
+  if (state.observed !== undefined && sameRecord(state.observed.record, current.record)) return state;
+  return { ...state, observed: { record: current.record, at: now } };
+}
+
 /** Records the outcome of a create/acquire/renew write that was sent at `sentAt`. */
 export function afterWrite(state: ElectorState, action: LeaseAction, ok: boolean, sentAt: number): ElectorState {
   if (action.kind === "follow") return state;
