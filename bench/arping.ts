@@ -3,9 +3,9 @@
 //  1. RTT accuracy: lbctl's printed RTT and iputils' printed RTT against the wire RTT taken from
 //     a tcpdump capture (kernel timestamps, ns precision) of the same probes.
 //  2. Wall time of `arping -c 1` (lbctl, iputils, iputils -f) against a bare `node -e 0`.
-//  3. Where lbctl's time goes (bench/arping-phases.ts).
+//  3. Where lbctl's time goes (bench/_arping-phases.ts).
 import { fileURLToPath } from "node:url";
-import { NetnsLab, twoHosts, type ExecResult } from "../test/helpers/netns.ts";
+import { NetnsLab, netnsUnavailable, twoHosts, type ExecResult } from "../test/helpers/netns.ts";
 import { LBCTL_BIN } from "../test/helpers/cli.ts";
 
 const median = (xs: number[]): number => {
@@ -47,17 +47,41 @@ async function captured(lab: NetnsLab, ns: string, run: () => Promise<ExecResult
   return { r, wire: wireRtts(text) };
 }
 
-async function wall(lab: NetnsLab, ns: string, argv: string[], n: number): Promise<{ median: number; codes: number[] }> {
-  const ms: number[] = [];
-  const codes: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await lab.exec(ns, argv, { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1", NO_COLOR: "1" } });
-    ms.push(r.ms);
-    codes.push(r.code);
-  }
-  return { median: median(ms), codes };
+interface Timing {
+  median: number;
+  min: number;
+  /** Median user+sys CPU ms of the command (GNU time): less sensitive to a loaded host than wall time. */
+  cpu: number;
+  codes: Set<number>;
 }
 
+const CPU_MARK = "BENCHCPU";
+
+/** Runs every command once per round (interleaved, so load swings hit all alike); wall ms per command. */
+async function walls(lab: NetnsLab, ns: string, cmds: [string, string[], number][]): Promise<Map<string, Timing>> {
+  const ms = new Map<string, number[]>(cmds.map(([n]) => [n, []]));
+  const cpu = new Map<string, number[]>(cmds.map(([n]) => [n, []]));
+  const codes = new Map<string, Set<number>>(cmds.map(([n]) => [n, new Set()]));
+  const rounds = Math.max(...cmds.map(([, , n]) => n));
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, argv, n] of cmds) {
+      if (i >= n) continue;
+      const timed = ["/usr/bin/time", "-f", `${CPU_MARK} %U %S`, ...argv];
+      const r = await lab.exec(ns, timed, { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1", NO_COLOR: "1" } });
+      ms.get(name)!.push(r.ms);
+      const m = new RegExp(`${CPU_MARK} ([\\d.]+) ([\\d.]+)`).exec(r.stderr);
+      if (m) cpu.get(name)!.push((Number(m[1]) + Number(m[2])) * 1000);
+      codes.get(name)!.add(r.code);
+    }
+  }
+  return new Map(cmds.map(([n]) => [n, { median: median(ms.get(n)!), min: Math.min(...ms.get(n)!), cpu: median(cpu.get(n)!), codes: codes.get(n)! }]));
+}
+
+const why = netnsUnavailable();
+if (why) {
+  console.log(`skipped: ${why}`);
+  process.exit(0);
+}
 const lab = NetnsLab.create("bench");
 try {
   const { a } = await twoHosts(lab);
@@ -80,27 +104,38 @@ try {
 
   // 2. Wall time
   const N = Number(process.env["BENCH_RUNS"] ?? 10);
-  const rows: [string, { median: number; codes: number[] }][] = [
-    ["node -e 0", await wall(lab, a, [node, "-e", "0"], N)],
-    ["lbctl version", await wall(lab, a, [node, LBCTL_BIN, "version"], N)],
-    ["lbctl arping -i vA -c 1", await wall(lab, a, [node, LBCTL_BIN, "arping", "-i", "vA", "-c", "1", target], N)],
-    ["lbctl arping -c 1 (interface chosen by subnet)", await wall(lab, a, [node, LBCTL_BIN, "arping", "-c", "1", target], N)],
-    ["iputils arping -I vA -c 1", await wall(lab, a, ["arping", "-I", "vA", "-c", "1", target], Math.min(N, 3))],
-    ["iputils arping -I vA -f -c 1", await wall(lab, a, ["arping", "-I", "vA", "-f", "-c", "1", target], N)],
+  const cmds: [string, string[], number][] = [
+    ["node -e 0", [node, "-e", "0"], N],
+    ["lbctl version", [node, LBCTL_BIN, "version"], N],
+    ["lbctl arping -i vA -c 1", [node, LBCTL_BIN, "arping", "-i", "vA", "-c", "1", target], N],
+    ["lbctl arping -c 1 (interface chosen by subnet)", [node, LBCTL_BIN, "arping", "-c", "1", target], N],
+    ["iputils arping -I vA -c 1", ["arping", "-I", "vA", "-c", "1", target], Math.min(N, 3)],
+    ["iputils arping -I vA -f -c 1", ["arping", "-I", "vA", "-f", "-c", "1", target], N],
   ];
-  const base = rows[0]![1].median;
-  console.log(`\n## Wall time, median of ${N} runs (iputils without -f: 3), each under ip netns exec + timeout\n`);
-  console.log("| command | wall | vs node -e 0 | exit codes |");
-  console.log("|---|---|---|---|");
-  for (const [name, r] of rows) console.log(`| ${name} | ${r.median.toFixed(1)} ms | ${r.median - base >= 0 ? "+" : ""}${(r.median - base).toFixed(1)} ms | ${[...new Set(r.codes)].join(",")} |`);
+  const t = await walls(lab, a, cmds);
+  const base = t.get("node -e 0")!;
+  const sign = (x: number): string => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`;
+  console.log(`\n## Wall time, ${N} interleaved rounds (iputils without -f: 3), each under ip netns exec + timeout\n`);
+  console.log("| command | wall median | vs node -e 0 | wall min | vs node -e 0 | CPU median | vs node -e 0 | exit codes |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const [name] of cmds) {
+    const r = t.get(name)!;
+    console.log(
+      `| ${name} | ${r.median.toFixed(1)} ms | ${sign(r.median - base.median)} ms | ${r.min.toFixed(1)} ms | ${sign(r.min - base.min)} ms | ${r.cpu.toFixed(0)} ms | ${sign(r.cpu - base.cpu)} ms | ${[...r.codes].join(",")} |`,
+    );
+  }
 
   // 3. Phases
-  const phases = fileURLToPath(new URL("./arping-phases.js", import.meta.url));
+  const phases = fileURLToPath(new URL("./_arping-phases.js", import.meta.url));
   const samples: [string, number][][] = [];
   for (let i = 0; i < N; i++) {
     const r = await lab.exec(a, [node, phases, "arping", "-i", "vA", "-c", "1", target], { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1" } });
     const last = r.stderr.trim().split("\n").pop() ?? "{}";
-    samples.push((JSON.parse(last) as { marks: [string, number][] }).marks);
+    const marks = (JSON.parse(last) as { marks: [string, number][] }).marks;
+    // what the parent saw beyond the last mark: ip netns exec + timeout, and the process exit, where
+    // closing the AF_PACKET socket waits for an RCU grace period (packet_release → synchronize_net)
+    marks.push(["exit + ip netns exec/timeout (socket release waits an RCU grace period)", r.ms]);
+    samples.push(marks);
   }
   console.log(`\n## Where lbctl arping -c 1 spends its time (median of ${N}, ms since process start)\n`);
   console.log("| phase | duration | cumulative |");

@@ -138,7 +138,13 @@ static void deliver(sock_t *s, size_t len, unsigned pkttype, uint64_t ts) {
 
 static void on_readable(uv_poll_t *h, int status, int events) {
   sock_t *s = (sock_t *)h->data;
-  if (status < 0) { /* POLLERR (an unread error-queue entry): clear it and keep polling */
+  if (status < 0) {
+    /* POLLERR: an unread error-queue entry, or a pending socket error (ENETDOWN when the link
+     * goes down). Clear both, or the level-triggered poll would spin; keep polling, since the
+     * link may come back and send() reports errors to the caller anyway. */
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
     drain_errqueue(s);
     if (!s->closed) uv_poll_start(&s->poll, UV_READABLE, on_readable);
     return;
@@ -172,7 +178,7 @@ static void on_handle_closed(uv_handle_t *h) {
 }
 
 /* Stops polling and releases the JS references; the fd closes once libuv lets go of the handle. */
-static void sock_close(sock_t *s, int from_hook) {
+static void sock_close(sock_t *s) {
   if (s->closed) return;
   s->closed = 1;
   uv_poll_stop(&s->poll);
@@ -181,13 +187,13 @@ static void sock_close(sock_t *s, int from_hook) {
   napi_async_destroy(s->env, s->async_ctx);
 }
 
-static void cleanup_hook(void *arg) { sock_close((sock_t *)arg, 1); }
+static void cleanup_hook(void *arg) { sock_close((sock_t *)arg); }
 
 static void finalize(napi_env env, void *data, void *hint) {
   sock_t *s = (sock_t *)data;
   if (!s->closed) {
     napi_remove_env_cleanup_hook(env, cleanup_hook, s);
-    sock_close(s, 0);
+    sock_close(s);
   }
   s->finalized = 1;
   maybe_free(s);
@@ -293,7 +299,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   sock_t *s = (sock_t *)p;
   if (!s->closed) {
     napi_remove_env_cleanup_hook(env, cleanup_hook, s);
-    sock_close(s, 0);
+    sock_close(s);
   }
   return NULL;
 }

@@ -32,7 +32,7 @@ export interface PoolPlan {
   readonly result: LbIpamResult;
   /** Every input pool and Service in input order, status as LB-IPAM would write it. */
   readonly items: Raw[];
-  /** Output object of each pool / Service state. */
+  /** Output object of each pool / Service state (the Service map is built on first use). */
   readonly poolObjects: Map<PoolState, Raw>;
   readonly serviceObjects: Map<SvcState, Raw>;
   readonly invalidPools: InvalidPool[];
@@ -87,17 +87,16 @@ export function computePoolPlan(objects: readonly ManifestObject[], settings: Lb
       order.push({ kind: "pool", m, spec: d.pool });
     } else if (isServiceObject(m.obj)) {
       const d = decodeService(m.obj, m.source.order);
-      const label = d.svc ? `Service ${serviceKey(d.svc)}` : "Service <unnamed>";
-      for (const e of d.errors) report(m, label, "error", e, " (Service skipped)");
-      for (const e of d.warnings) report(m, label, "warning", e);
+      const key = d.svc ? serviceKey(d.svc) : "<unnamed>";
+      for (const e of d.errors) report(m, `Service ${key}`, "error", e, " (Service skipped)");
+      for (const e of d.warnings) report(m, `Service ${key}`, "warning", e);
       if (!d.svc) {
         order.push({ kind: "svc", m });
         continue;
       }
-      const key = serviceKey(d.svc);
       const first = svcSeen.get(key);
       if (first) {
-        report(m, label, "error", { path: ["metadata", "name"], message: `duplicate Service (first defined at ${where(first)}); skipped` });
+        report(m, `Service ${key}`, "error", { path: ["metadata", "name"], message: `duplicate Service (first defined at ${where(first)}); skipped` });
         order.push({ kind: "svc", m });
         continue;
       }
@@ -113,7 +112,7 @@ export function computePoolPlan(objects: readonly ManifestObject[], settings: Lb
   const result = runLbIpam(pools, services, settings);
   const poolBySpec = new Map(result.pools.map((p) => [p.spec, p]));
   const poolObjects = new Map<PoolState, Raw>();
-  const serviceObjects = new Map<SvcState, Raw>();
+  const serviceOut: Raw[] = new Array<Raw>(result.services.length);
   const items: Raw[] = [];
   for (const o of order) {
     if (o.kind === "pool") {
@@ -124,11 +123,21 @@ export function computePoolPlan(objects: readonly ManifestObject[], settings: Lb
     } else {
       const st = o.idx === undefined ? undefined : result.services[o.idx];
       const out = st && result.active ? writeServiceStatus(o.m.obj, st, now) : o.m.obj;
-      if (st) serviceObjects.set(st, out);
+      if (st) serviceOut[o.idx!] = out;
       items.push(out);
     }
   }
-  return { result, items, poolObjects, serviceObjects, invalidPools, problems };
+  let serviceObjects: Map<SvcState, Raw> | undefined;
+  return {
+    result,
+    items,
+    poolObjects,
+    get serviceObjects() {
+      return (serviceObjects ??= new Map(result.services.map((s, i) => [s, serviceOut[i]!])));
+    },
+    invalidPools,
+    problems,
+  };
 }
 
 /** The `-o json|yaml` document: a v1 List, like `kubectl get -o yaml`. */

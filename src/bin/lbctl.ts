@@ -2,5 +2,14 @@
 import { processContext } from "../cli/context.ts";
 import { run } from "../cli/program.ts";
 
+// `lbctl … | head`: once the reader has gone, stop quietly instead of dying on an EPIPE stack
+// trace, as a shell user expects. Other stream errors are real and keep their default handling.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const code = await run(processContext(), process.argv.slice(2));
 process.exitCode = code;

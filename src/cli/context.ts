@@ -37,7 +37,10 @@ export function processContext(): CliContext {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: touching process.stdin creates the stream, which costs start-up time.
+    get stdin() {
+      return process.stdin;
+    },
     env,
     cwd: process.cwd(),
     colorOut: colorAllowed(process.stdout, env),

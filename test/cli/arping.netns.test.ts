@@ -55,16 +55,23 @@ test("IPv4 against the kernel responder, beside iputils arping: same lines, MACs
   assert.match(ours[0]!.stdout, /^rtt min\/avg\/max\/mdev = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms$/m);
   const lt = times(ours[0]!.stdout);
   const it = times(theirsOut[0]!.stdout).map((x) => x - 0.5); // iputils prints RTT + 0.5 ms
-  assert.ok(lt.every((x) => x < 0.5), `lbctl RTTs ${lt}`);
-  assert.ok(Math.abs(Math.min(...lt) - Math.min(...it)) < 1, `lbctl ${lt} vs iputils-0.5 ${it}: within noise`);
+  // minima, loose bounds: a loaded CI host can defer a softirq by milliseconds (bench/ measures precisely)
+  assert.ok(Math.min(...lt) < 2, `lbctl RTTs ${lt}: a veth round trip is tens of µs`);
+  assert.ok(Math.abs(Math.min(...lt) - Math.min(...it)) < 2, `lbctl ${lt} vs iputils-0.5 ${it}: within noise`);
   assert.match(ours[2]!.stdout, /^ARPING 198\.51\.100\.2 from 0\.0\.0\.0 vA$/m);
-  assert.ok(ours[4]!.ms < 900, `-f answered at once (${ours[4]!.ms} ms)`);
+  // -c 1 / -f / -U end on the reply or the send, not after the (here 5 s) interval
+  for (const flags of [["-c", "1"], ["-f", "-c", "3"], ["-U", "-c", "1"]]) {
+    const target = flags[0] === "-U" ? "198.51.100.1" : "198.51.100.2";
+    const r = await lab.lbctl(mine.a, ["arping", "-i", "vA", "--interval", "5", ...flags, target]);
+    assert.equal(r.code, 0, `${flags.join(" ")}: ${r.stderr}`);
+    assert.ok(r.ms < 4000, `${flags.join(" ")} took ${r.ms} ms`);
+  }
 });
 
 test("IPv6 through NS/NA: same MAC as ndisc6, DAD, JSON, auto interface", async (t) => {
   const lab = await NetnsLab.start(t, "arp6");
   if (!lab) return;
-  const { a } = await twoHosts(lab);
+  const { a, b } = await twoHosts(lab);
   const [live, nd] = await Promise.all([
     lab.lbctl(a, ["arping", "-c", "2", "--interval", "0.2", "2001:db8::2"]), // no -i: vA holds 2001:db8::/64
     lab.exec(a, ["ndisc6", "-n", "-r", "1", "-w", "1000", "2001:db8::2", "vA"]),
@@ -93,6 +100,14 @@ test("IPv6 through NS/NA: same MAC as ndisc6, DAD, JSON, auto interface", async 
   assert.equal(lines.length, 2);
   assert.equal(lines[0]!["type"], "reply");
   assert.equal(lines[0]!["mac"], "02:00:00:00:00:0b");
-  assert.ok(typeof lines[0]!["rttMs"] === "number" && (lines[0]!["rttMs"] as number) < 1);
+  assert.ok(typeof lines[0]!["rttMs"] === "number" && (lines[0]!["rttMs"] as number) > 0);
   assert.deepEqual([lines[1]!["type"], lines[1]!["received"], lines[1]!["duplicate"], lines[1]!["exitCode"]], ["summary", 1, false, 0]);
+
+  // link-local destination with a zone: b's fe80:: address answers once its own DAD is over
+  const ll = "fe80::ff:fe00:b";
+  for (let i = 0; i < 40 && /tentative/.test(await lab.ip(b, "-6", "addr", "show", "dev", "vB", "scope", "link")); i++) await new Promise((r) => setTimeout(r, 100));
+  const zoned = await lab.lbctl(a, ["arping", "-c", "1", `${ll}%vA`]);
+  assert.equal(zoned.code, 0, zoned.stdout + zoned.stderr);
+  assert.match(zoned.stdout, new RegExp(`^ARPING ${ll} from fe80::ff:fe00:a vA$`, "m"));
+  assert.match(zoned.stdout, new RegExp(`^Unicast reply from ${ll} \\[${B_MAC}\\]  \\d+\\.\\d{3}ms$`, "m"));
 });

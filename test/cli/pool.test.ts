@@ -138,22 +138,24 @@ test("operator flags: --ipv4/--ipv6, --default-lb-service-ipam, --lb-classes", a
 });
 
 const BAD: { name: string; text: string; line: number; re: RegExp }[] = [
-  { name: "prefix /33", text: "cidr: 10.0.0.0/33", line: 8, re: /CiliumLoadBalancerIPPool "bad": spec\.blocks\[0\]\.cidr: invalid CIDR "10\.0\.0\.0\/33": prefix length 33 exceeds 32/ },
-  { name: "octet 300", text: "cidr: 300.1.1.1/24", line: 8, re: /spec\.blocks\[0\]\.cidr: invalid CIDR "300\.1\.1\.1\/24": "300\.1\.1\.1" is not an IP address/ },
-  { name: "bare IP", text: "cidr: 10.0.0.1", line: 8, re: /spec\.blocks\[0\]\.cidr: invalid CIDR "10\.0\.0\.1": no prefix length/ },
-  { name: "start > stop", text: "start: 10.0.0.9\n      stop: 10.0.0.1", line: 8, re: /spec\.blocks\[0\]\.start: start "10\.0\.0\.9" is after stop "10\.0\.0\.1"/ },
-  { name: "mixed families", text: "start: 10.0.0.1\n      stop: 2001:db8::1", line: 8, re: /spec\.blocks\[0\]\.start: start "10\.0\.0\.1" and stop "2001:db8::1" are of different IP families/ },
+  { name: "prefix /33", text: "cidr: 10.0.0.0/33", line: 8, re: /CiliumLoadBalancerIPPool "bad": spec\.blocks\[1\]\.cidr: invalid CIDR "10\.0\.0\.0\/33": prefix length 33 exceeds 32/ },
+  { name: "octet 300", text: "cidr: 300.1.1.1/24", line: 8, re: /spec\.blocks\[1\]\.cidr: invalid CIDR "300\.1\.1\.1\/24": "300\.1\.1\.1" is not an IP address/ },
+  { name: "bare IP", text: "cidr: 10.0.0.1", line: 8, re: /spec\.blocks\[1\]\.cidr: invalid CIDR "10\.0\.0\.1": no prefix length/ },
+  { name: "start > stop", text: "start: 10.0.0.9\n      stop: 10.0.0.1", line: 8, re: /spec\.blocks\[1\]\.start: start "10\.0\.0\.9" is after stop "10\.0\.0\.1"/ },
+  { name: "mixed families", text: "start: 10.0.0.1\n      stop: 2001:db8::1", line: 8, re: /spec\.blocks\[1\]\.start: start "10\.0\.0\.1" and stop "2001:db8::1" are of different IP families/ },
 ];
 
 test("bad blocks: one stderr line naming file, line, object, field and value; pool rejected, rest computes", async () => {
   for (const b of BAD) {
-    const text = `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: bad\nspec:\n  blocks:\n    - cidr: 10.20.0.0/16\n    - ${b.text}\n---\n${GOOD}`;
-    const p = file(text.replace("- cidr: 10.20.0.0/16\n    - ", "- "), "yaml");
+    // The bad pool comes first and has a valid first block: if it were not rejected as a whole,
+    // web would get 10.50.0.0 from it.
+    const text = `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: bad\nspec:\n  blocks:\n    - cidr: 10.50.0.0/16\n    - ${b.text}\n---\n${GOOD}`;
+    const p = file(text, "yaml");
     const r = await runCli(["pool", "alloc", "-f", p]);
     assert.equal(r.code, 1, b.name);
     const lines = r.stderr.trim().split("\n");
     assert.equal(lines.length, 1, `${b.name}: ${r.stderr}`);
-    assert.ok(lines[0]!.startsWith(`error: ${p}:7: `), `${b.name}: ${lines[0]}`);
+    assert.ok(lines[0]!.startsWith(`error: ${p}:8: `), `${b.name}: ${lines[0]}`);
     assert.match(lines[0]!, b.re, b.name);
     assert.match(lines[0]!, /\(pool rejected\)$/);
     assert.match(r.stdout, /^default +web +good +10\.20\.0\.0 +assigned/m, b.name);
@@ -202,4 +204,20 @@ test("pool --help lists the commands; bin/lbctl runs pool alloc as a real proces
   const r = await spawnCli(["pool", "alloc", "-f", "examples/homelab/"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /webpod-lbtype +cilium-lb-ippool +192\.168\.10\.211/);
+});
+
+test("pool check -o json, --lb-classes \"\" and --cilium-restart-quirks", async () => {
+  const j = await runCli(["pool", "check", "-f", "examples/conflicts/", "-o", "json"]);
+  assert.equal(j.code, 1);
+  const body = JSON.parse(j.stdout);
+  assert.equal(body.ok, false);
+  assert.equal(body.problems.length, 2);
+  const classed = file(`${GOOD}---\napiVersion: v1\nkind: Service\nmetadata: {name: l2, namespace: default}\nspec: {type: LoadBalancer, loadBalancerClass: io.cilium/l2-announcer}\n`);
+  const none = await runCli(["pool", "alloc", "-f", classed, "--lb-classes", ""]);
+  assert.match(none.stdout, /l2 +<none> +<pending> +ignored +loadBalancerClass io\.cilium\/l2-announcer is not handled by LB-IPAM/);
+  const disabled = file(`apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: off}\nspec:\n  disabled: true\n  blocks: [{cidr: 10.40.0.0/30}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: kept, namespace: default}\nspec: {type: LoadBalancer}\nstatus: {loadBalancer: {ingress: [{ip: 10.40.0.2}]}}\n`);
+  const keep = await runCli(["pool", "alloc", "-f", disabled]);
+  assert.match(keep.stdout, /kept +off +10\.40\.0\.2 +assigned +kept/);
+  const quirks = await runCli(["pool", "alloc", "-f", disabled, "--cilium-restart-quirks"]);
+  assert.match(quirks.stdout, /kept +<none> +<pending> +pending +no_pool/);
 });

@@ -177,3 +177,12 @@ test("the real binary: live list over HTTPS from a spawned process", async () =>
   assert.match(r.stdout, /^6 +10\.96\.0\.10:53\/UDP/m);
   assert.match(r.stdout, /^7 +10\.96\.0\.10:53\/TCP/m);
 });
+
+test("colour on a terminal marks backend states; never with NO_COLOR", async () => {
+  const tty = await runCli(["svc", "ls", "-f", LAB, "--frontend", "10.96.0.1"], { tty: true });
+  assert.match(tty.stdout, /\u001b\[32mactive\u001b\[39m/);
+  const plain = await runCli(["svc", "ls", "-f", LAB, "--frontend", "10.96.0.1"], { tty: true, env: { NO_COLOR: "1" } });
+  assert.doesNotMatch(plain.stdout, /\u001b/);
+  // Colour does not shift the columns.
+  assert.equal(tty.stdout.replace(/\u001b\[\d+m/g, ""), plain.stdout);
+});

@@ -21,6 +21,8 @@
 //   await lab.sysctl(b, "net.ipv4.conf.all.arp_ignore", "1")
 //   await lab.exec(a, ["arping", "-I", "vA", ...], { timeoutMs })  -> { code, stdout, stderr, ms }
 //   const child = lab.spawn(a, ["tcpdump", ...])   // tracked, killed at teardown
+//   const bg = lab.startLbctl(b, ["announce", ...])   // background lbctl (guard on): bg.stdout/stderr,
+//   await bg.waitFor(/ready/); lab.assertOurs(bg.pid); const { code } = await bg.stop("SIGINT")
 //   await lab.lbctl(a, ["arping", ...], { timeoutMs }) -> { code, stdout, stderr, ms }
 //   lab.identify(pid)  (sync)                       // `ip netns identify`; lab.assertOurs(pid) throws unless ours
 //   await lab.teardown()                            // idempotent
@@ -185,6 +187,15 @@ export class NetnsLab {
     return this.exec(ns, [process.execPath, LBCTL_BIN, ...args], { timeoutMs: o.timeoutMs ?? 15_000, env });
   }
 
+  /**
+   * bin/lbctl started in the background inside ns (guard on), for long runs (announce, endless
+   * arping): collect its output, wait for a line, stop it with a signal. Killed at teardown.
+   */
+  startLbctl(ns: string, args: string[], o: { env?: NodeJS.ProcessEnv } = {}): Background {
+    const env = { ...process.env, NO_COLOR: "1", ...o.env, LBCTL_TEST_NETNS_GUARD: "1" };
+    return new Background(this.spawn(ns, [process.execPath, LBCTL_BIN, ...args], { env }));
+  }
+
   /** Name of the namespace of pid (`ip netns identify`), "" when unnamed (e.g. the host's). */
   identify(pid: number): string {
     try {
@@ -227,6 +238,47 @@ export class NetnsLab {
         // already gone
       }
     }
+  }
+}
+
+/** A running child with its output collected as it comes. */
+export class Background {
+  stdout = "";
+  stderr = "";
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(readonly child: ChildProcess) {
+    const wake = (): void => this.waiters.splice(0).forEach((w) => w());
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => ((this.stdout += d), wake()));
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => ((this.stderr += d), wake()));
+    this.exited = new Promise((res) => child.on("close", (code, signal) => (wake(), res({ code, signal }))));
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Resolves once stdout or stderr matches `re`; rejects after timeoutMs or if the child exits first. */
+  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let gone = false;
+    void this.exited.then(() => (gone = true));
+    while (!re.test(this.stdout) && !re.test(this.stderr)) {
+      if (gone) throw new Error(`exited before ${re}: stdout=${this.stdout} stderr=${this.stderr}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${re}: stdout=${this.stdout} stderr=${this.stderr}`);
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, Math.min(left, 200));
+        this.waiters.push(() => (clearTimeout(t), res()));
+      });
+    }
+  }
+
+  /** Sends `signal` (default SIGTERM) and waits for the exit. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
   }
 }
 

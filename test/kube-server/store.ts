@@ -13,6 +13,8 @@ export interface StoreEvent {
   readonly storage: string;
   readonly rv: number;
   readonly object: Obj;
+  /** The object before a MODIFIED event (watchers with selectors need it). */
+  readonly previous?: Obj;
 }
 
 type Listener = (e: StoreEvent) => void;
@@ -119,7 +121,7 @@ export class Store {
     next["kind"] = rt.kind;
     next["metadata"] = { ...meta(next), resourceVersion: String(++this.rv) };
     this.table(rt).set(keyOf(ns, name), next);
-    this.emit({ type: "MODIFIED", storage: storageKey(rt), rv: this.rv, object: next });
+    this.emit({ type: "MODIFIED", storage: storageKey(rt), rv: this.rv, object: next, previous: cur });
     return next;
   }
 

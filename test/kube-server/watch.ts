@@ -1,7 +1,7 @@
 // Watch streams: newline-delimited JSON events, resumable from a resourceVersion, with BOOKMARK
 // events when asked and an ERROR event carrying a 410 Status when the history is too short.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Store, Obj } from "./store.ts";
+import type { Store, Obj, StoreEvent, EventType } from "./store.ts";
 import { storageKey, apiVersionOf, type ResourceType } from "./resources.ts";
 import { matchFields, matchLabels, type FieldRequirement, type LabelRequirement } from "./selectors.ts";
 import { StatusError } from "./status.ts";
@@ -24,6 +24,19 @@ export function matches(p: Pick<WatchParams, "namespace" | "labels" | "fields">,
   return matchLabels(p.labels, m["labels"] as Record<string, string> | undefined) && matchFields(p.fields, String(m["name"] ?? ""), ns);
 }
 
+/**
+ * What a filtered watcher sees: an object that starts matching is ADDED, one that stops matching
+ * is DELETED (as the real API server's watch cache does).
+ */
+function translate(p: Pick<WatchParams, "namespace" | "labels" | "fields">, e: StoreEvent): EventType | undefined {
+  const now = matches(p, e.object);
+  if (e.type !== "MODIFIED" || !e.previous) return now ? e.type : undefined;
+  const before = matches(p, e.previous);
+  if (now && before) return "MODIFIED";
+  if (now) return "ADDED";
+  return before ? "DELETED" : undefined;
+}
+
 export function serveWatch(store: Store, p: WatchParams, req: IncomingMessage, res: ServerResponse): void {
   const storage = storageKey(p.rt);
   const apiVersion = apiVersionOf(p.rt);
@@ -43,7 +56,10 @@ export function serveWatch(store: Store, p: WatchParams, req: IncomingMessage, r
     const from = Number(rv);
     try {
       if (!Number.isFinite(from)) throw new StatusError(400, "BadRequest", `invalid resource version "${rv}"`);
-      for (const e of store.eventsSince(storage, from)) if (matches(p, e.object)) send(e.type, e.object);
+      for (const e of store.eventsSince(storage, from)) {
+        const t = translate(p, e);
+        if (t) send(t, e.object);
+      }
     } catch (err) {
       if (!(err instanceof StatusError)) throw err;
       send("ERROR", err.toStatus());
@@ -53,7 +69,9 @@ export function serveWatch(store: Store, p: WatchParams, req: IncomingMessage, r
   }
   const unsubscribe = store.subscribe((e) => {
     lastRv = e.rv;
-    if (e.storage === storage && matches(p, e.object)) send(e.type, e.object);
+    if (e.storage !== storage) return;
+    const t = translate(p, e);
+    if (t) send(t, e.object);
   });
   const timers: NodeJS.Timeout[] = [];
   const finish = (): void => {

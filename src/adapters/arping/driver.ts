@@ -29,14 +29,17 @@ export function drive(o: DriveOptions): Promise<void> {
     const t0 = now();
     let k = 0;
     let timer: NodeJS.Timeout | undefined;
-    const done = (): void => {
+    let settleTimer: NodeJS.Timeout | undefined;
+    const cleanup = (): void => {
       if (timer) clearTimeout(timer);
       if (settleTimer) clearTimeout(settleTimer);
       o.socket.off("frame", onFrame);
       o.signal?.removeEventListener("abort", onAbort);
+    };
+    const done = (): void => {
+      cleanup();
       resolve();
     };
-    let settleTimer: NodeJS.Timeout | undefined;
     const onFrame = (f: PacketFrame): void => {
       const r = s.frame(f.data, f.pkttype, f.timestampNs);
       if (r) o.onReply(r);
@@ -68,7 +71,7 @@ export function drive(o: DriveOptions): Promise<void> {
         const due = o.deadlineMs !== undefined && o.deadlineMs < next ? o.deadlineMs : next;
         timer = setTimeout(step, Math.max(0, t0 + due - now()));
       } catch (err) {
-        done();
+        cleanup(); // e.g. ENETDOWN from send: the run fails instead of ending quietly
         reject(err);
       }
     };

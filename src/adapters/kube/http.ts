@@ -38,7 +38,8 @@ export class Transport {
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const isHttps = url.protocol === "https:";
     if (!this.agent) {
-      const base = { keepAlive: true, maxSockets: 8 };
+      // No socket cap: long-lived watch streams must never starve ordinary requests.
+      const base = { keepAlive: true };
       this.agent = isHttps
         ? new https.Agent({ ...base, ca: opts.ca, cert: opts.cert, key: opts.key, servername: opts.servername, ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) })
         : new http.Agent(base);

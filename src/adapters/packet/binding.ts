@@ -39,13 +39,14 @@ export function loadBinding(env: Readonly<Record<string, string | undefined>> = 
   if (path === undefined || !existsSync(path)) {
     throw new LbctlError(
       `the packet addon is not built (looked for ${override ?? ADDON_CANDIDATES[0]}): run \`npm run build:addon\` in the lbctl checkout (needs a C compiler, make, python3 and the Node headers)`,
-      { code: "E_ADDON_MISSING" },
+      { exitCode: 2, code: "E_ADDON_MISSING" },
     );
   }
   try {
     cached = createRequire(import.meta.url)(path) as PacketBinding;
   } catch (err) {
     throw new LbctlError(`the packet addon ${path} could not be loaded: ${(err as Error).message} (rebuild it: npm run build:addon)`, {
+      exitCode: 2,
       code: "E_ADDON_MISSING",
       cause: err,
     });

@@ -8,11 +8,7 @@ import { macToBytes } from "../../core/packet/ethernet.ts";
 import { loadBinding, type PacketBinding, type PacketHandle, type SendStamp } from "./binding.ts";
 import { assertTestNetns } from "./netns-guard.ts";
 
-/** sll_pkttype values (linux/if_packet.h). */
-export const PACKET_HOST = 0;
-export const PACKET_BROADCAST = 1;
-export const PACKET_MULTICAST = 2;
-export const PACKET_OTHERHOST = 3;
+export { PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST } from "../../core/packet/ethernet.ts";
 
 export interface PacketFrame {
   data: Buffer;

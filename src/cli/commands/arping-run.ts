@@ -3,7 +3,7 @@
 // let the core session decide and the driver keep time, print iputils' lines.
 import type { CliContext } from "../context.ts";
 import { LbctlError, UsageError } from "../errors.ts";
-import { notice, writeLine } from "../output.ts";
+import { warn, writeLine } from "../output.ts";
 import type { ArpingFlags } from "./arping.ts";
 import { parseCount, parseSeconds, parseTarget } from "../../core/arping/args.ts";
 import { protocolFor, type Mode } from "../../core/arping/protocol.ts";
@@ -81,6 +81,7 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
 
   const protocol = protocolFor(target.family, { mode, target: target.ip, source, sourceGiven: f.source !== undefined, mac: link.mac });
   const session = new ArpingSession({ protocol, mode, count, deadlineMs, intervalMs, stopAtFirst: Boolean(f.first) || mode === "dad", keepBroadcast: Boolean(f.broadcast) });
+  const signal = ctx.trapSignals(); // from here on SIGINT/SIGTERM end the run with statistics
   const socket = PacketSocket.open({ ifname: link.name, ifindex: link.index, ethertype: protocol.ethertype, env: ctx.env });
   const out = (line: string): void => {
     if (!f.quiet) writeLine(ctx, line);
@@ -93,7 +94,7 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
       socket,
       intervalMs,
       deadlineMs,
-      signal: ctx.trapSignals(),
+      signal,
       onReply: (r) => out(json ? JSON.stringify(replyJson(target.ip, r)) : replyLine(r)),
     });
   } finally {
@@ -102,6 +103,6 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   const code = session.exitCode();
   if (json) out(JSON.stringify(summaryJson(session, { target: target.ip, source, interface: link.name, mode, exitCode: code })));
   else for (const line of statsLines(session)) out(line);
-  if (session.duplicate && mode === "probe" && !f.quiet) notice(ctx, `warning: ${duplicateWarning(target.ip, session.macs)}`);
+  if (session.duplicate && mode === "probe" && !f.quiet) warn(ctx, duplicateWarning(target.ip, session.macs));
   return code;
 }

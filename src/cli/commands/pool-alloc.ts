@@ -1,7 +1,7 @@
 // `lbctl pool alloc`: the IP every LoadBalancer Service would get; -o json|yaml is the v1 List of
 // every input pool and Service with status as LB-IPAM writes it (valid input again: a fixed point).
 import type { CliContext } from "../context.ts";
-import { render, type Paint, type View } from "../output.ts";
+import { render, writeJsonList, type Paint, type View } from "../output.ts";
 import { planList, type PoolPlan } from "../../adapters/pool-plan.ts";
 import { loadPlan, parsePoolOptions } from "./pool-plan-run.ts";
 import { loadBalancerRows, summaryLine, type SvcRow } from "./pool-summary.ts";
@@ -14,11 +14,15 @@ function cells(r: SvcRow, paint: Paint): string[] {
 }
 
 export function allocView(plan: PoolPlan): View {
-  const rows = loadBalancerRows(plan);
-  const footer = [summaryLine(plan, rows)];
+  // Rows are built only for table output: -o json|yaml of 100k Services should not pay for them.
+  let cached: SvcRow[] | undefined;
+  const lazyRows = (): SvcRow[] => (cached ??= loadBalancerRows(plan));
+  const footer = (): string[] => [summaryLine(plan, lazyRows())];
   return {
-    table: (paint) => ({ headers: HEADERS, rows: rows.map((r) => cells(r, paint)), footer }),
-    wide: (paint) => ({
+    table: (paint) => ({ headers: HEADERS, rows: lazyRows().map((r) => cells(r, paint)), footer: footer() }),
+    wide: (paint) => {
+      const rows = lazyRows();
+      return {
       headers: [...HEADERS, "SHARING-KEY", "REQUESTED-IPS", "FAMILIES", "MESSAGE"],
       rows: rows.map((r) => [
         ...cells(r, paint),
@@ -27,8 +31,9 @@ export function allocView(plan: PoolPlan): View {
         r.families.join(",") || "<none>",
         r.message,
       ]),
-      footer,
-    }),
+      footer: footer(),
+      };
+    },
     data: () => planList(plan),
   };
 }
@@ -36,6 +41,7 @@ export function allocView(plan: PoolPlan): View {
 export async function poolAlloc(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
   const o = parsePoolOptions(opts, ["table", "wide", "json", "yaml"]);
   const { plan, errors } = await loadPlan(ctx, o);
-  await render(ctx, allocView(plan), o.format);
+  if (o.format === "json") writeJsonList(ctx, planList(plan) as { items: unknown[] });
+  else await render(ctx, allocView(plan), o.format);
   return errors > 0 ? 1 : 0;
 }

@@ -3,12 +3,16 @@
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { notice, parseOutputFormat, type OutputFormat } from "../output.ts";
-import { formatProblem, loadManifests } from "../../adapters/manifests.ts";
+import { formatProblem, loadManifests, type ManifestObject } from "../../adapters/manifests.ts";
 import { computePoolPlan, formatPlanProblem, type PoolPlan } from "../../adapters/pool-plan.ts";
 import type { LbIpamSettings } from "../../core/ipam/index.ts";
 
 export interface PoolOptions {
   readonly paths: string[];
+  /** `--cluster`: read pools and Services from the cluster (read-only), -f files layered on top. */
+  readonly cluster: boolean;
+  /** Root flags (--kubeconfig, --context, --request-timeout) for the cluster connection. */
+  readonly flags: Record<string, unknown>;
   readonly format: OutputFormat;
   readonly settings: LbIpamSettings;
 }
@@ -22,7 +26,10 @@ function bool(flag: string, v: unknown): boolean {
 /** Turns commander options into settings; throws UsageError (exit 2) naming flag and value. */
 export function parsePoolOptions(opts: Record<string, unknown>, formats: readonly string[]): PoolOptions {
   const paths = Array.isArray(opts["filename"]) ? (opts["filename"] as string[]) : [];
-  if (paths.length === 0) throw new UsageError("-f/--filename is required: files, directories or - for stdin with pools and Services");
+  const cluster = opts["cluster"] === true;
+  if (paths.length === 0 && !cluster) {
+    throw new UsageError("-f/--filename or --cluster is required: files, directories or - for stdin with pools and Services");
+  }
   const mode = String(opts["defaultLbServiceIpam"] ?? "lbipam");
   if (mode !== "lbipam" && mode !== "nodeipam" && mode !== "none") {
     throw new UsageError(`--default-lb-service-ipam: expected lbipam, nodeipam or none, got "${mode}"`);
@@ -30,6 +37,8 @@ export function parsePoolOptions(opts: Record<string, unknown>, formats: readonl
   const classes = String(opts["lbClasses"] ?? "");
   return {
     paths,
+    cluster,
+    flags: opts,
     format: parseOutputFormat(String(opts["output"] ?? "table"), formats),
     settings: {
       enableIPv4: bool("--ipv4", opts["ipv4"]),
@@ -55,7 +64,8 @@ export function kubeTime(ms: number): string {
 }
 
 export async function loadPlan(ctx: CliContext, o: PoolOptions): Promise<LoadedPlan> {
-  const set = await loadManifests(o.paths, { cwd: ctx.cwd, stdin: ctx.stdin });
+  const set = o.paths.length > 0 ? await loadManifests(o.paths, { cwd: ctx.cwd, stdin: ctx.stdin }) : { objects: [], problems: [] };
+  const objects = o.cluster ? overlay(await readCluster(ctx, o), set.objects) : set.objects;
   const lines: string[] = [];
   let errors = 0;
   for (const p of set.problems) {
@@ -64,7 +74,7 @@ export async function loadPlan(ctx: CliContext, o: PoolOptions): Promise<LoadedP
     lines.push(line);
     errors++;
   }
-  const plan = computePoolPlan(set.objects, o.settings, kubeTime(ctx.now()));
+  const plan = computePoolPlan(objects, o.settings, kubeTime(ctx.now()));
   for (const p of plan.problems) {
     const line = formatPlanProblem(p);
     notice(ctx, `${p.severity}: ${line}`);
@@ -72,4 +82,42 @@ export async function loadPlan(ctx: CliContext, o: PoolOptions): Promise<LoadedP
     if (p.severity === "error") errors++;
   }
   return { plan, errors, lines };
+}
+
+async function readCluster(ctx: CliContext, o: PoolOptions): Promise<ManifestObject[]> {
+  const { connectFromFlags } = await import("../../adapters/kube/connect.ts");
+  const { loadClusterObjects } = await import("../../adapters/kube/cluster-objects.ts");
+  const kube = connectFromFlags(o.flags, ctx.env);
+  try {
+    return await loadClusterObjects(kube, { pools: true, services: true, onWarning: (m) => notice(ctx, `warning: ${m}`) });
+  } finally {
+    kube.close();
+  }
+}
+
+function identity(m: ManifestObject): string {
+  const meta = (m.obj["metadata"] ?? {}) as Record<string, unknown>;
+  const kind = String(m.obj["kind"]);
+  // Both pool API versions are one resource to the cluster, so they are one identity here too.
+  return `${kind}/${String(meta["namespace"] ?? "")}/${String(meta["name"] ?? "")}`;
+}
+
+/**
+ * "What happens if I apply these files?": a file object replaces the cluster object of the same
+ * kind, namespace and name in place (as `kubectl apply` would update it); new objects come after
+ * the cluster's, in file order. Input order is renumbered so ties still break by position.
+ */
+export function overlay(cluster: readonly ManifestObject[], files: readonly ManifestObject[]): ManifestObject[] {
+  const fromFiles = new Map<string, ManifestObject>();
+  for (const f of files) fromFiles.set(identity(f), f);
+  const out: ManifestObject[] = [];
+  const used = new Set<string>();
+  for (const c of cluster) {
+    const id = identity(c);
+    const replacement = fromFiles.get(id);
+    out.push(replacement ?? c);
+    if (replacement) used.add(id);
+  }
+  for (const f of files) if (!used.has(identity(f))) out.push(f);
+  return out.map((m, order) => ({ ...m, source: { ...m.source, order } }));
 }

@@ -5,6 +5,7 @@ import type { Runner } from "../program.ts";
 function planOptions(cmd: Command, outputs: string): Command {
   return cmd
     .option("-f, --filename <path...>", "Files or directories (searched recursively for .yaml/.yml/.json) with pools and Services; - for stdin")
+    .option("--cluster", "Read pools and Services from the cluster (read-only); -f files are layered on top, replacing objects of the same name")
     .addOption(new Option("-o, --output <format>", `Output format: ${outputs}`).default("table"))
     .addOption(new Option("--ipv4 <bool>", "Operator enable-ipv4: true|false").default("true"))
     .addOption(new Option("--ipv6 <bool>", "Operator enable-ipv6: true|false").default("true"))

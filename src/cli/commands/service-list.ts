@@ -1,12 +1,12 @@
 // `lbctl service list`: read Services/EndpointSlices (live or -f) → core service map → view.
 import type { CliContext } from "../context.ts";
-import { render, warn, notice, parseOutputFormat, type View } from "../output.ts";
+import { render, warn, notice, parseOutputFormat, type Paint, type View } from "../output.ts";
 import { LbctlError, UsageError } from "../errors.ts";
 import { buildServiceMap, filterEntries } from "../../core/service/map.ts";
 import { FRONTEND_TYPES, type FrontendType } from "../../core/service/frontends.ts";
 import { parseFrontendQuery } from "../../core/service/addr.ts";
 import { parseLabelSelector, LabelSelectorError } from "../../core/service/labels.ts";
-import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel } from "../../core/service/render.ts";
+import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel, type StateStyle } from "../../core/service/render.ts";
 import type { ServiceInputs } from "../../adapters/service-inputs.ts";
 
 interface Flags {
@@ -32,6 +32,11 @@ function parseTypes(values: readonly string[] | undefined): FrontendType[] | und
       if (!t) throw new UsageError(`--type: unknown frontend type "${v}" (expected ${FRONTEND_TYPES.join(", ")})`);
       return t;
     });
+}
+
+/** Terminal colours for backend states: usable green, fallback yellow, unused red/grey. */
+function stateStyle(paint: Paint): StateStyle {
+  return (s) => (s === "active" ? paint.ok(s) : s === "terminating" ? paint.warn(s) : s === "terminating-not-serving" ? paint.bad(s) : paint.dim(s));
 }
 
 export async function serviceList(ctx: CliContext, raw: Record<string, unknown>): Promise<number> {
@@ -80,8 +85,8 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
   const entries = filterEntries(map.entries, { types, frontend });
 
   const view: View = {
-    table: () => ({ headers: TABLE_HEADERS, rows: tableRows(entries) }),
-    wide: () => ({ headers: WIDE_HEADERS, rows: wideRows(entries) }),
+    table: (paint) => ({ headers: TABLE_HEADERS, rows: tableRows(entries, stateStyle(paint)) }),
+    wide: (paint) => ({ headers: WIDE_HEADERS, rows: wideRows(entries, stateStyle(paint)) }),
     data: () => toRestModel(entries),
   };
   await render(ctx, view, format);

@@ -1,14 +1,11 @@
 // The two wire dialects of arping behind one shape: ARP for IPv4 (iputils framing and reply
 // filter), Neighbor Solicitation/Advertisement for IPv6. The session does the rest.
 import { arpMessageBytes, ARP_REPLY, ARP_REQUEST, ARPHRD_ETHER, decodeArpFrame, newGratuitous, newRequest, type ArpMessage } from "../packet/arp.ts";
-import { BROADCAST_MAC, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, isMulticastMac } from "../packet/ethernet.ts";
+import { BROADCAST_MAC, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, isMulticastMac, PACKET_HOST, PACKET_OTHERHOST } from "../packet/ethernet.ts";
 import { decodeNdpFrame, encodeNdpFrame, linkLayerOption, NDP_HOP_LIMIT, newSolicitation, newUnsolicitedAdvertisement } from "../packet/ndp.ts";
 
 export type Mode = "probe" | "dad" | "unsolicited-request" | "unsolicited-reply";
 
-/** sll_pkttype values the session cares about. */
-export const PKT_HOST = 0;
-export const PKT_OTHERHOST = 3;
 
 export interface ProtocolConfig {
   mode: Mode;
@@ -58,7 +55,7 @@ function arpProtocol(c: ProtocolConfig): Protocol {
       return { bytes: arpMessageBytes(m), broadcast: isMulticastMac(m.ethDst) };
     },
     match(frame, pkttype) {
-      if (pkttype === PKT_OTHERHOST) return undefined;
+      if (pkttype === PACKET_OTHERHOST) return undefined;
       const f = decodeArpFrame(frame);
       if (!f.ok) return undefined;
       const a = f.value.arp;
@@ -68,7 +65,7 @@ function arpProtocol(c: ProtocolConfig): Protocol {
         if (a.sha === c.mac) return undefined;
         if (c.sourceGiven && a.tpa !== c.source) return undefined;
       } else if (a.tpa !== c.source || a.tha !== c.mac) return undefined;
-      const answer: Answer = { from: a.spa, mac: a.sha, kind: a.op === ARP_REPLY ? "reply" : "request", unicast: pkttype === PKT_HOST };
+      const answer: Answer = { from: a.spa, mac: a.sha, kind: a.op === ARP_REPLY ? "reply" : "request", unicast: pkttype === PACKET_HOST };
       if (a.tpa !== c.source) answer.forIp = a.tpa;
       if (a.tha !== c.mac) answer.forMac = a.tha;
       return answer;
@@ -87,12 +84,12 @@ function ndpProtocol(c: ProtocolConfig): Protocol {
       return { bytes: encodeNdpFrame(f), broadcast: isMulticastMac(f.ethDst) };
     },
     match(frame, pkttype) {
-      if (pkttype === PKT_OTHERHOST) return undefined;
+      if (pkttype === PACKET_OTHERHOST) return undefined;
       const f = decodeNdpFrame(frame);
       if (!f.ok || f.value.hopLimit !== NDP_HOP_LIMIT || f.value.ethSrc === c.mac) return undefined;
       const msg = f.value.msg;
       if (msg.target !== c.target) return undefined;
-      const unicast = pkttype === PKT_HOST;
+      const unicast = pkttype === PACKET_HOST;
       if (msg.type === "na") {
         // a probe wants the answer to its solicitation; DAD takes any advertisement (RFC 4862 §5.4.4)
         if (c.mode !== "dad" && !msg.solicited) return undefined;

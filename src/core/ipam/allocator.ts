@@ -6,21 +6,23 @@
 //   alloc(off) O(log n)   free(off) O(log n)   get(off) O(1)
 // Memory: one Map entry per allocated address; free runs cost O(fragments), never O(range size).
 import { offsetDec, offsetInc, offsetSub, offsetToBigInt, type Offset } from "../ip.ts";
-import { RunHeap, RunIndex, type Run } from "./free-runs.ts";
+import { newRun, rekey, RunIndex, type Run } from "./free-runs.ts";
+import { RunHeap } from "./run-heap.ts";
+import { OffsetMap } from "./offset-map.ts";
 
 export type AllocResult = "ok" | "in-use" | "out-of-range";
 
 export class RangeAllocator<T> {
   /** Number of addresses in the range: offsets 0 … size−1. */
   readonly size: Offset;
-  private readonly owners = new Map<Offset, T>();
+  private readonly owners = new OffsetMap<T>();
   private readonly index = new RunIndex();
   private readonly heap = new RunHeap();
 
   constructor(size: Offset) {
     if (!(size > 0)) throw new Error("RangeAllocator: size must be positive");
     this.size = size;
-    this.addRun({ start: 0, end: offsetDec(size), heapIdx: -1 });
+    this.addRun(newRun(0, offsetDec(size)));
   }
 
   /** Allocated addresses (owned or reserved). */
@@ -53,30 +55,34 @@ export class RangeAllocator<T> {
     this.owners.set(off, owner);
     // Shrinking the top run keeps it the smallest: no heap work on this path.
     if (off === run.end) this.removeRun(run);
-    else run.start = offsetInc(off);
+    else {
+      run.start = offsetInc(off);
+      run.key -= 1; // exact below 2^53; above, runs are compared exactly anyway
+    }
     return off;
   }
 
   /** Allocates one specific address. */
   alloc(off: Offset, owner: T): AllocResult {
     if (off < 0 || off >= this.size) return "out-of-range";
-    if (this.owners.has(off)) return "in-use";
-    const run = this.index.around(off).prev;
+    if (!this.owners.add(off, owner)) return "in-use";
+    this.index.around(off);
+    const run = this.index.prev;
     if (run === undefined || run.end < off) throw new Error("allocator: free address outside every free run"); // a bug
-    this.owners.set(off, owner);
     if (run.start === off && run.end === off) {
       this.removeRun(run);
     } else if (run.start === off) {
       run.start = offsetInc(off);
-      this.heap.fix(run.heapIdx);
+      this.shrunk(run);
     } else if (run.end === off) {
       run.end = offsetDec(off);
-      this.heap.fix(run.heapIdx);
+      this.shrunk(run);
     } else {
-      const upper: Run = { start: offsetInc(off), end: run.end, heapIdx: -1 };
+      const upper = newRun(offsetInc(off), run.end);
       run.end = offsetDec(off);
-      this.heap.fix(run.heapIdx);
-      this.addRun(upper);
+      this.shrunk(run);
+      this.index.insertAfterPrev(upper); // `run` was the last lookup's prev
+      this.heap.push(upper);
     }
     return "ok";
   }
@@ -91,22 +97,25 @@ export class RangeAllocator<T> {
   /** Returns an address to the free space, merging with neighbouring runs. */
   free(off: Offset): boolean {
     if (!this.owners.delete(off)) return false;
-    const { prev, next } = this.index.around(off);
+    this.index.around(off);
+    const { prev, next } = this.index;
     const joinsPrev = prev !== undefined && offsetInc(prev.end) === off;
     const joinsNext = next !== undefined && offsetDec(next.start) === off;
     if (joinsPrev && joinsNext) {
       this.removeRun(next);
       prev.end = next.end;
-      this.heap.fix(prev.heapIdx);
+      this.grew(prev);
     } else if (joinsPrev) {
       prev.end = off;
-      this.heap.fix(prev.heapIdx);
+      this.grew(prev);
     } else if (joinsNext) {
       // Lowering a run's start keeps its place in address order (runs are disjoint).
-      next.start = off;
-      this.heap.fix(next.heapIdx);
+      this.index.lowerStart(next, off);
+      this.grew(next);
     } else {
-      this.addRun({ start: off, end: off, heapIdx: -1 });
+      const r = newRun(off, off);
+      this.index.insertAfterPrev(r); // right after the lookup's prev (or first when none)
+      this.heap.push(r);
     }
     return true;
   }
@@ -123,6 +132,18 @@ export class RangeAllocator<T> {
   /** Allocated offsets with their owners, in allocation (insertion) order. */
   entries(): IterableIterator<[Offset, T]> {
     return this.owners.entries();
+  }
+
+  /** A run lost addresses: its size (the primary heap key) only decreased, so it can only rise. */
+  private shrunk(r: Run): void {
+    rekey(r);
+    this.heap.shrunk(r.heapIdx);
+  }
+
+  /** A run gained addresses: its size only increased, so it can only sink. */
+  private grew(r: Run): void {
+    rekey(r);
+    this.heap.grew(r.heapIdx);
   }
 
   private addRun(r: Run): void {

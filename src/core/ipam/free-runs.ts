@@ -1,167 +1,195 @@
 // The free space of one range: maximal runs of free offsets, kept twice —
-//  - in address order (a chunked sorted array: O(log n) search, O(√-ish) cheap inserts), to find
-//    the run holding an address and a freed address's neighbours;
-//  - in a binary min-heap by (size, start), to find the smallest run for generic allocation.
+//  - in address order (RunIndex below: a chunked sorted array, O(log n) search, cheap inserts),
+//    to find the run holding an address and a freed address's neighbours;
+//  - in a min-heap by (size, start) (run-heap.ts), to find the smallest run for generic allocation.
 // Offsets are canonical `Offset`s (see core/ip.ts), so number fast paths dominate.
 import { offsetSub, type Offset } from "../ip.ts";
 
 export interface Run {
   start: Offset;
   end: Offset;
+  /**
+   * end − start as a float: exact below 2^53, approximate above. The allocator keeps it current
+   * (`rekey`, or −1 when it takes the first address); huge runs are compared exactly instead.
+   */
+  key: number;
   /** Position in the heap array, maintained by the heap. */
   heapIdx: number;
 }
 
+export function newRun(start: Offset, end: Offset): Run {
+  const r: Run = { start, end, key: 0, heapIdx: -1 };
+  rekey(r);
+  return r;
+}
+
+export function rekey(r: Run): void {
+  const d = offsetSub(r.end, r.start);
+  r.key = typeof d === "number" ? d : Number(d);
+}
+
 const CHUNK_MAX = 128;
 
-/** Runs in address order. Runs never overlap, so ordering by start never changes in place. */
+/**
+ * Runs in address order, in chunks of at most CHUNK_MAX, searched through flat arrays so lookups
+ * do not chase a pointer per probe: `starts[c][i]` is a lower bound of run (c, i)'s start and
+ * `mins[c]` of chunk c's first. Lower bounds may go stale when a run's start moves up (generic
+ * allocation takes a run's first address without touching the index); a search then steps back
+ * over runs that start above the query. Runs never overlap, so the order itself never changes.
+ */
 export class RunIndex {
   private chunks: Run[][] = [];
+  private starts: Offset[][] = [];
+  private mins: Offset[] = [];
   private count = 0;
+  /** Results of the last `around` call (no allocation per lookup). */
+  prev: Run | undefined;
+  next: Run | undefined;
+  /** Position found by the last `locate` (chunk −1: before every run). */
+  private c = -1;
+  private p = -1;
 
   get size(): number {
     return this.count;
   }
 
-  /** Index of the last chunk whose first run starts at or below `off` (0 if none). */
+  /** Last chunk whose lower bound is ≤ off (0 if none). */
   private chunkFor(off: Offset): number {
+    const mins = this.mins;
     let lo = 0;
-    let hi = this.chunks.length - 1;
+    let hi = mins.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.chunks[mid]![0]!.start <= off) lo = mid;
+      if (mins[mid]! <= off) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   }
 
-  /** Position of the last run starting at or below `off` within chunk `c` (−1 if none). */
-  private posIn(chunk: Run[], off: Offset): number {
+  /** Sets (c, p) to the run with the greatest actual start ≤ off, or c = −1 if there is none. */
+  private locate(off: Offset): void {
+    if (this.count === 0) {
+      this.c = -1;
+      return;
+    }
+    let c = this.chunkFor(off);
+    const st = this.starts[c]!;
     let lo = 0;
-    let hi = chunk.length - 1;
-    let found = -1;
+    let hi = st.length - 1;
+    let p = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (chunk[mid]!.start <= off) {
-        found = mid;
+      if (st[mid]! <= off) {
+        p = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    return found;
+    for (;;) {
+      if (p < 0) {
+        if (--c < 0) break;
+        p = this.chunks[c]!.length - 1;
+      }
+      if (this.chunks[c]![p]!.start <= off) break;
+      p--;
+    }
+    this.c = c;
+    this.p = p;
   }
 
-  /** The run with the greatest start ≤ off, and the run after it (either may be undefined). */
-  around(off: Offset): { prev: Run | undefined; next: Run | undefined } {
-    if (this.count === 0) return { prev: undefined, next: undefined };
-    const c = this.chunkFor(off);
+  /** Sets `prev` (greatest start ≤ off) and `next` (the run after it); either may be undefined. */
+  around(off: Offset): void {
+    this.locate(off);
+    const { c, p } = this;
+    if (c < 0) {
+      this.prev = undefined;
+      this.next = this.chunks[0]?.[0];
+      return;
+    }
     const chunk = this.chunks[c]!;
-    const p = this.posIn(chunk, off);
-    const prev = p >= 0 ? chunk[p] : undefined;
-    let next: Run | undefined = chunk[p + 1];
-    if (next === undefined) next = this.chunks[c + 1]?.[0];
-    return { prev, next };
+    this.prev = chunk[p];
+    this.next = p + 1 < chunk.length ? chunk[p + 1] : this.chunks[c + 1]?.[0];
   }
 
   insert(run: Run): void {
-    this.count++;
-    if (this.chunks.length === 0) {
+    if (this.count === 0) {
+      this.count++;
       this.chunks.push([run]);
+      this.starts.push([run.start]);
+      this.mins.push(run.start);
       return;
     }
-    const c = this.chunkFor(run.start);
+    this.locate(run.start);
+    this.insertAt(run);
+  }
+
+  /**
+   * Inserts `run` right after the run found by the last `around` (its `prev`), without searching
+   * again: valid only when the index was not modified in between (a split's upper half).
+   */
+  insertAfterPrev(run: Run): void {
+    if (this.count === 0) this.insert(run);
+    else this.insertAt(run);
+  }
+
+  private insertAt(run: Run): void {
+    this.count++;
+    let c = this.c;
+    let at = this.p + 1;
+    if (c < 0) {
+      c = 0;
+      at = 0;
+    }
     const chunk = this.chunks[c]!;
-    chunk.splice(this.posIn(chunk, run.start) + 1, 0, run);
-    if (chunk.length > CHUNK_MAX) this.chunks.splice(c + 1, 0, chunk.splice(CHUNK_MAX >> 1));
+    const st = this.starts[c]!;
+    // Manual shift: Array.prototype.splice allocates its result array on every call.
+    chunk.push(run);
+    st.push(run.start);
+    for (let i = chunk.length - 1; i > at; i--) {
+      chunk[i] = chunk[i - 1]!;
+      st[i] = st[i - 1]!;
+    }
+    chunk[at] = run;
+    st[at] = run.start;
+    if (run.start < this.mins[c]!) this.mins[c] = run.start;
+    if (chunk.length > CHUNK_MAX) {
+      const half = CHUNK_MAX >> 1;
+      this.chunks.splice(c + 1, 0, chunk.splice(half));
+      const upperStarts = st.splice(half);
+      this.starts.splice(c + 1, 0, upperStarts);
+      this.mins.splice(c + 1, 0, upperStarts[0]!);
+    }
+  }
+
+  /** Moves a run's start down (a freed address joined it from below). */
+  lowerStart(run: Run, start: Offset): void {
+    this.locate(run.start);
+    run.start = start;
+    const st = this.starts[this.c]!;
+    if (start < st[this.p]!) st[this.p] = start;
+    if (start < this.mins[this.c]!) this.mins[this.c] = start;
   }
 
   remove(run: Run): void {
-    const c = this.chunkFor(run.start);
-    const chunk = this.chunks[c]!;
-    const p = this.posIn(chunk, run.start);
-    if (chunk[p] !== run) throw new Error("free-run index out of sync"); // a bug, never user input
-    chunk.splice(p, 1);
+    this.locate(run.start);
+    const { c, p } = this;
+    const chunk = c < 0 ? undefined : this.chunks[c];
+    if (!chunk || chunk[p] !== run) throw new Error("free-run index out of sync"); // a bug, never user input
+    const st = this.starts[c]!;
+    for (let i = p; i < chunk.length - 1; i++) {
+      chunk[i] = chunk[i + 1]!;
+      st[i] = st[i + 1]!;
+    }
+    chunk.pop();
+    st.pop();
     this.count--;
-    if (chunk.length === 0) this.chunks.splice(c, 1);
+    if (chunk.length === 0) {
+      this.chunks.splice(c, 1);
+      this.starts.splice(c, 1);
+      this.mins.splice(c, 1);
+    }
   }
 
   *[Symbol.iterator](): IterableIterator<Run> {
     for (const chunk of this.chunks) yield* chunk;
-  }
-}
-
-function runSize(r: Run): Offset {
-  return offsetSub(r.end, r.start);
-}
-
-/** (size, start) ordering: the smallest run first, lowest address on ties. */
-function less(a: Run, b: Run): boolean {
-  const sa = runSize(a);
-  const sb = runSize(b);
-  if (sa < sb) return true;
-  if (sa > sb) return false;
-  return a.start < b.start;
-}
-
-export class RunHeap {
-  readonly items: Run[] = [];
-
-  get top(): Run | undefined {
-    return this.items[0];
-  }
-
-  push(r: Run): void {
-    r.heapIdx = this.items.length;
-    this.items.push(r);
-    this.up(r.heapIdx);
-  }
-
-  remove(r: Run): void {
-    const i = r.heapIdx;
-    const last = this.items.pop()!;
-    if (last !== r) {
-      this.items[i] = last;
-      last.heapIdx = i;
-      this.fix(i);
-    }
-    r.heapIdx = -1;
-  }
-
-  /** Restores order after run `r` changed size or start. */
-  fix(i: number): void {
-    if (!this.down(i)) this.up(i);
-  }
-
-  private swap(i: number, j: number): void {
-    const a = this.items[i]!;
-    const b = this.items[j]!;
-    this.items[i] = b;
-    this.items[j] = a;
-    a.heapIdx = j;
-    b.heapIdx = i;
-  }
-
-  private up(i: number): void {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(this.items[i]!, this.items[p]!)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  private down(i0: number): boolean {
-    let i = i0;
-    const n = this.items.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      let m = l;
-      const r = l + 1;
-      if (r < n && less(this.items[r]!, this.items[l]!)) m = r;
-      if (!less(this.items[m]!, this.items[i]!)) break;
-      this.swap(i, m);
-      i = m;
-    }
-    return i > i0;
   }
 }

@@ -43,7 +43,6 @@ export function runLbIpam(pools: readonly PoolSpec[], services: readonly Service
       ingress: Array.isArray(svc.ingress) ? svc.ingress : [],
       ingressChanged: false,
       condition: undefined,
-      selects: new Map(),
     };
     return s;
   });
@@ -168,16 +167,22 @@ class Engine {
       }
     }
     let candidate = false;
+    let lastPool: PoolState | undefined;
+    let selects = false;
     for (const r of this.ranges) {
-      if (r.family !== family || !rangeEnabled(r) || !poolSelects(r.pool, s)) continue;
-      candidate = true;
-      const g = newGroup(s, r, r.block.range.from);
-      const off = r.alloc.allocAny(g);
-      if (off === undefined) continue;
-      if (off !== 0) {
-        g.ip = ipAdd(r.block.range.from, off);
-        g.text = ipText(g.ip);
+      if (r.family !== family || !rangeEnabled(r)) continue;
+      // A pool's ranges are adjacent: test its selector once.
+      if (r.pool !== lastPool) {
+        lastPool = r.pool;
+        selects = poolSelects(r.pool, s);
       }
+      if (!selects) continue;
+      candidate = true;
+      if (r.alloc.full) continue;
+      const g = newGroup(s, r, r.block.range.from, "");
+      const off = r.alloc.allocAny(g)!;
+      g.ip = ipAdd(r.block.range.from, off);
+      g.text = ipText(g.ip);
       this.register(s, g);
       this.append(s, g);
       return undefined;

@@ -35,6 +35,7 @@ export interface ServiceSpec {
   readonly ports: readonly Port[];
   /** Defaulted to Cluster as the API server does. */
   readonly etp: string;
+  /** spec.selector; left empty unless ETP is Local, the only case that compares it. */
   readonly podSelector: ReadonlyMap<string, string>;
   readonly ipFamilies: readonly string[];
   readonly ipFamilyPolicy: string;
@@ -52,13 +53,15 @@ export function isServiceObject(obj: Raw): boolean {
 }
 
 /** Primary annotation name wins when both exist, even with an empty value (spec §2.2, §2.3). */
-function annotation(ann: Map<string, string>, names: readonly string[]): [string, string] | undefined {
+function annotation(ann: Raw, names: readonly string[]): [string, string] | undefined {
   for (const n of names) {
-    const v = ann.get(n);
-    if (v !== undefined) return [n, v];
+    const v = Object.hasOwn(ann, n) ? ann[n] : undefined;
+    if (typeof v === "string") return [n, v];
   }
   return undefined;
 }
+
+const NO_SELECTOR: ReadonlyMap<string, string> = new Map();
 
 export function decodeService(obj: Raw, order: number): ServiceDecode {
   const warnings: FieldError[] = [];
@@ -74,7 +77,8 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
   const labels = stringMap(meta["labels"]);
   labels.set(LABEL_NAMESPACE, namespace);
   labels.set(LABEL_NAME, name);
-  const ann = stringMap(meta["annotations"]);
+  // Read the few known annotation keys directly: no Map per Service.
+  const ann = isRecord(meta["annotations"]) ? meta["annotations"] : {};
 
   const requested: Ip[] = [];
   const lbIP = asString(spec["loadBalancerIP"]);
@@ -92,10 +96,10 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
       else warnings.push({ path: ["metadata", "annotations", ipsAnn[0]], message: `element ${describe(el)} is not a plain IP address; skipped (as Cilium does)` });
     }
   }
-  const dedup = requested.filter((ip, i) => i === 0 || !ipEquals(ip, requested[i - 1]!));
+  const dedup = requested.length < 2 ? requested : requested.filter((ip, i) => i === 0 || !ipEquals(ip, requested[i - 1]!));
 
   const crossAnn = annotation(ann, ANN_CROSS_NS);
-  const crossNamespace = crossAnn ? crossAnn[1].split(",").map((s) => s.trim()).filter((s) => s !== "") : [];
+  const crossNamespace = crossAnn ? crossAnn[1].split(",").map((s) => s.trim()).filter((s) => s !== "") : NONE;
   const ports: Port[] = [];
   if (Array.isArray(spec["ports"])) {
     for (const p of spec["ports"]) {
@@ -103,8 +107,9 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
       ports.push({ port: asInt(p["port"]), protocol: asString(p["protocol"]) || "TCP" });
     }
   }
-  const families = Array.isArray(spec["ipFamilies"]) ? spec["ipFamilies"].filter((f): f is string => typeof f === "string") : [];
-  const permit = (ann.get(ANN_PERMIT_DIFFERENT_PODS) ?? "").toLowerCase();
+  const families = Array.isArray(spec["ipFamilies"]) ? spec["ipFamilies"].filter((f): f is string => typeof f === "string") : NONE;
+  const permit = (annotation(ann, [ANN_PERMIT_DIFFERENT_PODS])?.[1] ?? "").toLowerCase();
+  const etp = asString(spec["externalTrafficPolicy"]) || "Cluster";
   return {
     svc: {
       namespace,
@@ -120,8 +125,9 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
       // Go's strconv.ParseBool: 1, t, T, TRUE, true, True.
       permitDifferentPods: ["1", "t", "true"].includes(permit),
       ports,
-      etp: asString(spec["externalTrafficPolicy"]) || "Cluster",
-      podSelector: stringMap(spec["selector"]),
+      etp,
+      // Only compared between ETP Local Services (sharing rule 5).
+      podSelector: etp === "Local" ? stringMap(spec["selector"]) : NO_SELECTOR,
       ipFamilies: families,
       ipFamilyPolicy: asString(spec["ipFamilyPolicy"]) ?? "",
     },
@@ -159,23 +165,24 @@ export function ignoreReason(svc: ServiceSpec, s: LbIpamSettings): string | unde
   return s.lbClasses.includes(svc.lbClass) ? undefined : `loadBalancerClass ${svc.lbClass} is not handled by LB-IPAM`;
 }
 
-/** Families a generic request asks for (spec §2.4); IPv4 always first. */
-export function requestedFamilies(svc: ServiceSpec, s: LbIpamSettings): Family[] {
-  const both = (): Family[] => [...(s.enableIPv4 ? [4 as const] : []), ...(s.enableIPv6 ? [6 as const] : [])];
+const NONE: readonly never[] = [];
+const ONLY4: readonly Family[] = [4];
+const ONLY6: readonly Family[] = [6];
+const BOTH: readonly Family[] = [4, 6];
+const pick = (v4: boolean, v6: boolean): readonly Family[] => (v4 ? (v6 ? BOTH : ONLY4) : v6 ? ONLY6 : NONE);
+
+/** Families a generic request asks for (spec §2.4); IPv4 always first. Shared, frozen-by-convention arrays. */
+export function requestedFamilies(svc: ServiceSpec, s: LbIpamSettings): readonly Family[] {
   const fams = svc.ipFamilies;
   switch (svc.ipFamilyPolicy) {
     case "RequireDualStack":
-      return both();
-    case "PreferDualStack": {
-      if (fams.length === 0) return both();
-      const v4 = s.enableIPv4 && fams.includes("IPv4");
-      const v6 = s.enableIPv6 && fams.some((f) => f !== "IPv4");
-      return [...(v4 ? [4 as const] : []), ...(v6 ? [6 as const] : [])];
-    }
+      return pick(s.enableIPv4, s.enableIPv6);
+    case "PreferDualStack":
+      if (fams.length === 0) return pick(s.enableIPv4, s.enableIPv6);
+      return pick(s.enableIPv4 && fams.includes("IPv4"), s.enableIPv6 && fams.some((f) => f !== "IPv4"));
     default:
-      if (fams.length > 0) return [fams[0] === "IPv4" ? 4 : 6];
-      if (s.enableIPv4) return [4];
-      return s.enableIPv6 ? [6] : [];
+      if (fams.length > 0) return fams[0] === "IPv4" ? ONLY4 : ONLY6;
+      return pick(s.enableIPv4, !s.enableIPv4 && s.enableIPv6);
   }
 }
 

@@ -66,21 +66,15 @@ export interface SvcState {
   ingressChanged: boolean;
   /** Condition from the allocation pass, when one ran. */
   condition: ConditionValue | undefined;
-  /** Pools already tested against this service's labels. */
-  readonly selects: Map<PoolState, boolean>;
 }
 
+/** Cheap enough (a few label lookups) that caching per service costs more than it saves. */
 export function poolSelects(p: PoolState, s: SvcState): boolean {
-  let v = s.selects.get(p);
-  if (v === undefined) {
-    v = selectorMatches(p.spec.selector, s.spec.labels);
-    s.selects.set(p, v);
-  }
-  return v;
+  return selectorMatches(p.spec.selector, s.spec.labels);
 }
 
-export function newGroup(s: SvcState, range: RangeState, ip: Ip): Group {
-  return { ip, text: formatIp(ip), range, key: s.spec.sharingKey, members: [s] };
+export function newGroup(s: SvcState, range: RangeState, ip: Ip, text = formatIp(ip)): Group {
+  return { ip, text, range, key: s.spec.sharingKey, members: [s] };
 }
 
 /** Builds a pool's ranges in block order, with first/last reservations (spec §1.2). */

@@ -9,6 +9,12 @@ export const ETHERTYPE_IPV6 = 0x86dd;
 export const BROADCAST_MAC = "ff:ff:ff:ff:ff:ff";
 export const ZERO_MAC = "00:00:00:00:00:00";
 
+/** How a received frame was addressed to us (Linux sll_pkttype, linux/if_packet.h). */
+export const PACKET_HOST = 0;
+export const PACKET_BROADCAST = 1;
+export const PACKET_MULTICAST = 2;
+export const PACKET_OTHERHOST = 3;
+
 export interface EthernetFrame {
   dst: string;
   src: string;

@@ -86,7 +86,9 @@ export type Protocol = "TCP" | "UDP" | "SCTP";
 /** `10.96.0.10:53/UDP`, `[2001:db8::1]:80/TCP`, with `/i` for the internal scope. */
 export function formatL3n4(ip: string, port: number, proto: string, internal = false): string {
   const host = familyOf(ip) === 6 ? `[${ip}]` : ip;
-  return `${host}:${port}/${proto}${internal ? "/i" : ""}`;
+  // join() yields one flat string; template concatenation would keep a rope per address, which
+  // costs several times the memory on 100k-row tables.
+  return [host, ":", port, "/", proto, internal ? "/i" : ""].join("");
 }
 
 export interface FrontendQuery {

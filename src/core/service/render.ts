@@ -1,21 +1,25 @@
 // Presentation of the map: the cilium-dbg table (one row per frontend, further backends on
 // continuation rows), the wide table, and the cilium-dbg REST JSON shape.
 import { formatL3n4 } from "./addr.ts";
-import type { Backend } from "./backends.ts";
+import type { Backend, BackendState } from "./backends.ts";
 import type { MapEntry } from "./map.ts";
 
 export const TABLE_HEADERS = ["ID", "Frontend", "Service Type", "Backend"];
 export const WIDE_HEADERS = ["ID", "Frontend", "Service Type", "Service", "Traffic-Policy", "Backend", "Node", "Zone"];
 
 export const frontendText = (e: MapEntry): string => formatL3n4(e.ip, e.port, e.protocol, e.scope === "internal");
-const backendText = (b: Backend, n: number): string => `${n} => ${formatL3n4(b.ip, b.port, b.protocol)} (${b.state})`;
+/** Decorates a backend state word (colour on a terminal); identity by default. */
+export type StateStyle = (state: BackendState) => string;
+const plainState: StateStyle = (s) => s;
 
-export function tableRows(entries: readonly MapEntry[]): string[][] {
+const backendText = (b: Backend, n: number, style: StateStyle): string => [n, " => ", formatL3n4(b.ip, b.port, b.protocol), " (", style(b.state), ")"].join("");
+
+export function tableRows(entries: readonly MapEntry[], style: StateStyle = plainState): string[][] {
   const rows: string[][] = [];
   for (const e of entries) {
     const fe = frontendText(e);
     if (e.backends.length === 0) rows.push([String(e.id), fe, e.type, ""]);
-    e.backends.forEach((b, i) => rows.push(i === 0 ? [String(e.id), fe, e.type, backendText(b, 1)] : ["", "", "", backendText(b, i + 1)]));
+    e.backends.forEach((b, i) => rows.push(i === 0 ? [String(e.id), fe, e.type, backendText(b, 1, style)] : ["", "", "", backendText(b, i + 1, style)]));
   }
   return rows;
 }
@@ -26,13 +30,13 @@ export function policyText(e: MapEntry): string {
   return s.etp === s.itp ? s.etp : `Ext=${s.etp},Int=${s.itp}`;
 }
 
-export function wideRows(entries: readonly MapEntry[]): string[][] {
+export function wideRows(entries: readonly MapEntry[], style: StateStyle = plainState): string[][] {
   const rows: string[][] = [];
   for (const e of entries) {
     const head = [String(e.id), frontendText(e), e.type, `${e.service.namespace}/${e.service.name}`, policyText(e)];
     if (e.backends.length === 0) rows.push([...head, "", "", ""]);
     e.backends.forEach((b, i) => {
-      const cells = [backendText(b, i + 1), b.nodeName || "<none>", b.zone || "<none>"];
+      const cells = [backendText(b, i + 1, style), b.nodeName || "<none>", b.zone || "<none>"];
       rows.push(i === 0 ? [...head, ...cells] : ["", "", "", "", "", ...cells]);
     });
   }

@@ -124,3 +124,36 @@ test("loadClusterObjects: pools from cilium.io/v2 plus Services, as ManifestObje
   assert.ok(objs.some((o) => o.source.file === "cluster:Service/default/p1"));
   assert.deepEqual(objs.map((o) => o.source.order), objs.map((_, i) => i));
 });
+
+test("watch with a label selector: objects entering/leaving the selection are ADDED/DELETED", async () => {
+  const start = (await kube.list(RESOURCES.leases, { namespace: "sel" })).resourceVersion;
+  const l = await kube.create(RESOURCES.leases, { ...lease("s", "a"), metadata: { name: "s", namespace: "sel", labels: { role: "x" } } });
+  const on = await kube.patch(RESOURCES.leases, "s", "sel", { metadata: { labels: { role: "lb" } } });
+  await kube.patch(RESOURCES.leases, "s", "sel", { spec: { holderIdentity: "b" } });
+  await kube.patch(RESOURCES.leases, "s", "sel", { metadata: { labels: { role: "y" } } });
+  assert.ok(l && on);
+  const evs = await collect(kube.watch(RESOURCES.leases, { namespace: "sel", resourceVersion: start, labelSelector: "role=lb", timeoutSeconds: 1 }), 3);
+  assert.deepEqual(evs.map((e) => e.type), ["ADDED", "MODIFIED", "DELETED"]);
+});
+
+test("many concurrent watches do not block ordinary requests", async () => {
+  const ac = new AbortController();
+  const watches = Array.from({ length: 12 }, () => collect(kube.watch(RESOURCES.leases, { namespace: "many", resourceVersion: srv.store.resourceVersion, signal: ac.signal }), 1));
+  await new Promise((r) => setTimeout(r, 100));
+  await kube.create(RESOURCES.leases, { ...lease("m", "a"), metadata: { name: "m", namespace: "many" } });
+  const got = await Promise.all(watches);
+  ac.abort();
+  assert.deepEqual(got.map((g) => g[0]?.type), Array(12).fill("ADDED"));
+});
+
+test("a watch whose server goes away ends normally; after restart a new watch works", async () => {
+  const it = collect(kube.watch(RESOURCES.leases, { namespace: "gone", resourceVersion: srv.store.resourceVersion }), 1);
+  await new Promise((r) => setTimeout(r, 100));
+  await srv.stop();
+  assert.deepEqual(await it, []);
+  await srv.restart();
+  const again = collect(kube.watch(RESOURCES.leases, { namespace: "gone", resourceVersion: srv.store.resourceVersion }), 1);
+  await new Promise((r) => setTimeout(r, 100));
+  await kube.create(RESOURCES.leases, { ...lease("g", "a"), metadata: { name: "g", namespace: "gone" } });
+  assert.equal((await again)[0]?.type, "ADDED");
+});

@@ -1,7 +1,7 @@
 // Faults and bad configuration: every failure is one line that names the cause.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, delimiter } from "node:path";
 import { startTestApiServer, type TestApiServer } from "../../kube-server/server.ts";
@@ -101,4 +101,27 @@ test("in-cluster service account: token file and CA from the mounted directory",
   assert.equal(kube.context, "in-cluster");
   await kube.list(RESOURCES.services);
   assert.equal(srv.requests.at(-1)?.user, "alice");
+});
+
+test("exec credential plugin (client.authentication.k8s.io/v1beta1) supplies the token", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lbctl-exec-"));
+  const plugin = join(dir, "cred.sh");
+  writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"good-token"}}'\n`);
+  chmodSync(plugin, 0o755);
+  const path = srv.kubeconfigPath({ auth: "none", path: join(dir, "config") });
+  const cfg = JSON.parse(readFileSync(path, "utf8")) as { users: { user: Record<string, unknown> }[] };
+  cfg.users[0]!.user = { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: plugin, args: [] } };
+  writeFileSync(path, JSON.stringify(cfg));
+  await listSvc(path);
+  assert.equal(srv.requests.at(-1)?.user, "alice");
+});
+
+test("a server that requires client certificates answers 401 to a token", async () => {
+  const strict = await startTestApiServer({ requireClientCert: true, tokens: { "good-token": "alice" } });
+  try {
+    await connectKube({ kubeconfig: strict.kubeconfigPath({ auth: "cert" }), env: {} }).list(RESOURCES.services);
+    await assert.rejects(connectKube({ kubeconfig: strict.kubeconfigPath({ auth: "token", token: "good-token" }), env: {} }).list(RESOURCES.services), (e) => oneLine(e, /401 Unauthorized/));
+  } finally {
+    await strict.close();
+  }
 });

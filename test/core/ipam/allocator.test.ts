@@ -55,10 +55,10 @@ test("a /64 and a /48 cost the same as a /24: offsets above 2^53 stay exact (iss
   assert.deepEqual([...a.freeRuns()].map(([s, e]) => [BigInt(s), BigInt(e)]), [[1n, 2n ** 60n - 1n], [2n ** 60n + 1n, top - 3n], [top - 1n, top]]);
 });
 
-test("property: matches a naive model of 'smallest run, lowest address' under random alloc/free", () => {
-  const N = 40;
+for (const [N, maxOps, runs] of [[40, 200, 300], [3000, 4000, 12]] as const)
+test(`property: matches a naive model of 'smallest run, lowest address' under random alloc/free (range of ${N})`, () => {
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.constantFrom("any", "at", "free"), fc.nat(N - 1)), { maxLength: 200 }), (ops) => {
+    fc.property(fc.array(fc.tuple(fc.constantFrom("any", "at", "at", "free"), fc.nat(N - 1)), { maxLength: maxOps, minLength: maxOps / 2 }), (ops) => {
       const a = new RangeAllocator<number>(N);
       const used = new Set<number>();
       const naiveAny = (): number | undefined => {
@@ -85,7 +85,16 @@ test("property: matches a naive model of 'smallest run, lowest address' under ra
         }
         assert.equal(a.used, used.size);
       }
+      // The free runs are exactly the complement of the used set.
+      const runs: [number, number][] = [];
+      for (let i = 0; i < N; i++) {
+        if (used.has(i)) continue;
+        const last = runs[runs.length - 1];
+        if (last && last[1] === i - 1) last[1] = i;
+        else runs.push([i, i]);
+      }
+      assert.deepEqual([...a.freeRuns()], runs);
     }),
-    { numRuns: 300 },
+    { numRuns: runs },
   );
 });
