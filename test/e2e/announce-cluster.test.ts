@@ -143,6 +143,10 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   await until("answers to stop after the selector change", 3000, async () => (await whoAnswers(lab, h.c)).length === 0);
   await kube.patch(RESOURCES.l2Policies, "edge", undefined, { spec: { serviceSelector: null } }, "merge");
   await until("answers to resume", 3000, async () => (await whoAnswers(lab, h.c)).length === 1);
+  await kube.patch(RESOURCES.l2Policies, "edge", undefined, { spec: { loadBalancerIPs: false } }, "merge");
+  await until("answers to stop when the policy no longer announces LB IPs", 3000, async () => (await whoAnswers(lab, h.c)).length === 0);
+  await kube.patch(RESOURCES.l2Policies, "edge", undefined, { spec: { loadBalancerIPs: true } }, "merge");
+  await until("answers to resume", 3000, async () => (await whoAnswers(lab, h.c)).length === 1);
 
   // 6. API server down: keep answering until the renew deadline, then stop; resume when back.
   const mark = b1.log().length;

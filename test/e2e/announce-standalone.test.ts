@@ -119,3 +119,34 @@ test("standalone: a hostile frame flood (garbage, random targets) never crashes 
   assert.equal(arp.code, 0, arp.stdout + ann.log());
   assert.equal(await ann.stop("SIGTERM"), 0);
 });
+
+test("standalone: interface down → silent; up → answers and re-announces; deleted and re-created → answers again", async (t) => {
+  const lab = await NetnsLab.start(t, "announce");
+  if (!lab) return;
+  const { a, b } = await twoHosts(lab);
+  const ann = startAnnouncer(lab, b, ["-i", "^vB$", "--vip", VIP4, "--no-probe", "--gratuitous-count", "2", "--gratuitous-interval", "200ms"]);
+  await ann.waitFor(/msg=answering/);
+  const answers = async (): Promise<boolean> => (await lab.exec(a, ["arping", "-I", "vA", "-c", "1", "-w", "1", VIP4])).code === 0;
+  assert.equal(await answers(), true);
+  let mark = ann.log().length;
+  await lab.ip(b, "link", "set", "vB", "down");
+  await ann.waitFor(/msg="interface down" interface=vB/, 3000, mark);
+  assert.equal(await answers(), false);
+  mark = ann.log().length;
+  await lab.up(b, "vB");
+  await ann.waitFor(/msg="interface up" interface=vB/, 3000, mark);
+  assert.equal(await answers(), true);
+  // Delete the link (its peer goes with it) and re-create the pair with the same names.
+  mark = ann.log().length;
+  await lab.ip(b, "link", "del", "vB");
+  await ann.waitFor(/(interface gone or replaced; closing its responder|responder socket failed; will reopen on the next interface scan)" interface=vB/, 3000, mark);
+  await lab.veth(a, "vA", "02:00:00:00:00:0a", b, "vB", "02:00:00:00:00:0b");
+  await lab.addr(a, "vA", "198.51.100.1/24");
+  await lab.addr(b, "vB", "198.51.100.2/24");
+  await Promise.all([lab.up(a, "vA"), lab.up(b, "vB")]);
+  await ann.waitFor(/msg="responder listening" interface=vB/, 3000, mark);
+  let ok = false;
+  for (let i = 0; i < 5 && !ok; i++) ok = await answers();
+  assert.equal(ok, true, ann.log());
+  assert.equal(await ann.stop("SIGTERM"), 0);
+});
