@@ -12,6 +12,7 @@ import { connectKube } from "../../src/adapters/kube/connect.ts";
 import { RESOURCES } from "../../src/adapters/kube/types.ts";
 
 const VIP = "198.51.100.50";
+const VIP6 = "2001:db8::50";
 const MAC = { c: "02:00:00:00:01:01", n1: "02:00:00:00:01:11", n2: "02:00:00:00:01:12", r: "02:00:00:00:01:66" };
 const IP = { c: "198.51.100.1", n1: "198.51.100.11", n2: "198.51.100.12", r: "198.51.100.66" };
 
@@ -27,6 +28,7 @@ async function topology(lab: NetnsLab) {
     await lab.attach(sw, `p-${role}`, "br0");
     await lab.ip(sw, "link", "set", `p-${role}`, "up");
     await lab.addr(ns, "eth0", `${IP[role]}/24`);
+    if (role === "c") await lab.addr(ns, "eth0", "2001:db8::1/64", { nodad: true });
     await lab.up(ns, "eth0");
   }
   return hosts;
@@ -57,7 +59,7 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   srv.store.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "kube-system" } });
   srv.store.put({
     apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default", labels: { app: "web" } },
-    spec: { type: "LoadBalancer", ports: [{ port: 80, protocol: "TCP" }] }, status: { loadBalancer: { ingress: [{ ip: VIP }] } },
+    spec: { type: "LoadBalancer", ports: [{ port: 80, protocol: "TCP" }] }, status: { loadBalancer: { ingress: [{ ip: VIP }, { ip: VIP6 }] } },
   });
   srv.store.put({
     apiVersion: "cilium.io/v2alpha1", kind: "CiliumL2AnnouncementPolicy", metadata: { name: "edge" },
@@ -95,8 +97,17 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   assert.equal(lease.spec.holderIdentity, "n1");
   assert.equal(lease.metadata.annotations["lbctl.io/interfaces"], `eth0=${MAC.n1}`);
   const metrics = await lab.exec(h.n1, ["curl", "-sS", "--max-time", "2", "http://127.0.0.1:9473/metrics"]);
-  assert.match(metrics.stdout, /^lbctl_announce_leases_held 1$/m);
+  assert.match(metrics.stdout, /^lbctl_announce_leases_held [12]$/m);
   assert.match(metrics.stdout, /^lbctl_announce_replies_total\{family="ipv4",interface="eth0"\} [1-9]/m);
+  // IPv6 through the bridge (multicast snooping on): the holder joined the solicited-node group.
+  const nd = await lab.exec(h.c, ["ndisc6", "-n", "-r", "3", "-w", "500", VIP6, "eth0"]);
+  assert.match(nd.stdout, new RegExp(`Target link-layer address: ${MAC.n1}`, "i"), nd.stdout + nd.stderr);
+  // `announce status` from outside: holder, state and the holder's interface.
+  const { runCli } = await import("../helpers/cli.ts");
+  const st = await runCli(["announce", "status", "--kubeconfig", kc, "--lease-namespace", "kube-system", "-o", "wide"], { now: Date.now() });
+  assert.equal(st.code, 0, st.stderr);
+  assert.match(st.stdout, new RegExp(`^198\\.51\\.100\\.50 +default/web +n1 +held +\\d+s +eth0\\(${MAC.n1}\\) +lbctl-l2-198-51-100-50 +edge`, "m"), st.stdout);
+  assert.match(st.stdout, /^2001:db8::50 +default\/web +n1 +held/m, st.stdout);
   // The client's kernel learns the VIP (nothing listens there, but ARP resolution fills the neighbour table).
   const ping = await lab.exec(h.c, ["curl", "-sS", "--max-time", "1", `http://${VIP}/`]);
   assert.match(await lab.ip(h.c, "neigh", "show", VIP), new RegExp(`lladdr ${MAC.n1}`), JSON.stringify(ping) + (await lab.ip(h.c, "neigh")) + a1.log());
