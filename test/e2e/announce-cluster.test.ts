@@ -35,8 +35,8 @@ async function topology(lab: NetnsLab) {
 }
 
 /** MACs that answered one arping round from the client (empty when nobody did). */
-async function whoAnswers(lab: NetnsLab, c: string, count = 1): Promise<string[]> {
-  const r = await lab.exec(c, ["arping", "-I", "eth0", "-c", String(count), "-w", "1", VIP]);
+async function whoAnswers(lab: NetnsLab, c: string, count = 1, ip = VIP): Promise<string[]> {
+  const r = await lab.exec(c, ["arping", "-I", "eth0", "-c", String(count), "-w", "1", ip]);
   return [...new Set([...r.stdout.matchAll(/reply from [\d.]+ \[([0-9a-f:]+)\]/gi)].map((m) => (m[1] ?? "").toLowerCase()))];
 }
 
@@ -112,6 +112,29 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   const ping = await lab.exec(h.c, ["curl", "-sS", "--max-time", "1", `http://${VIP}/`]);
   assert.match(await lab.ip(h.c, "neigh", "show", VIP), new RegExp(`lladdr ${MAC.n1}`), JSON.stringify(ping) + (await lab.ip(h.c, "neigh")) + a1.log());
 
+  // eTP=Local: only the node with a ready local endpoint takes part; when the endpoint moves,
+  // the holder leaves the election and releases, and the other node takes over (Cilium #27800).
+  const LOCAL = "198.51.100.60";
+  await kube.create(RESOURCES.services, {
+    apiVersion: "v1", kind: "Service", metadata: { name: "local", namespace: "default" },
+    spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", ports: [{ port: 80, protocol: "TCP" }] },
+  });
+  await kube.patch(RESOURCES.services, "local", "default", { status: { loadBalancer: { ingress: [{ ip: LOCAL }] } } }, "merge", { subresource: "status" });
+  const slice = (node: string) => ({
+    apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", addressType: "IPv4",
+    metadata: { name: "local-1", namespace: "default", labels: { "kubernetes.io/service-name": "local" } },
+    endpoints: [{ addresses: ["198.51.100.200"], nodeName: node, conditions: { ready: true } }],
+  });
+  await kube.create(RESOURCES.endpointSlices, slice("n2"));
+  await until("n2 (the node with the endpoint) to answer the eTP=Local address", 5000, async () => (await whoAnswers(lab, h.c, 1, LOCAL)).join() === MAC.n2);
+  const cur = await kube.get(RESOURCES.endpointSlices, "local-1", "default") as { metadata: { resourceVersion: string } };
+  await kube.update(RESOURCES.endpointSlices, { ...slice("n1"), metadata: { ...slice("n1").metadata, resourceVersion: cur.metadata.resourceVersion } });
+  const moved = await until("the eTP=Local address to move to n1 with its endpoint", 5000, async () => (await whoAnswers(lab, h.c, 1, LOCAL)).join() === MAC.n1);
+  assert.match(a2.log(), /leaving election.*lease=lbctl-l2-198-51-100-60.*reason=no-local-endpoint/);
+  await kube.delete(RESOURCES.services, "local", "default");
+  await until("the deleted Service's address to go silent", 3000, async () => (await whoAnswers(lab, h.c, 1, LOCAL)).length === 0);
+  t.diagnostic(`eTP=Local endpoint move → new holder answering after ${moved.toFixed(0)} ms`);
+
   // 2. A third host announcing the VIP is reported once, with both MACs.
   await lab.addr(h.r, "eth0", `${VIP}/32`);
   const rogue = await lab.exec(h.r, ["arping", "-U", "-I", "eth0", "-c", "2", "-w", "2", "-s", VIP, VIP]);
@@ -123,9 +146,10 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
 
   // 3. SIGKILL the leader: the standby takes over within lease duration + retry jitter, sends
   //    its burst, and the client's neighbour entry moves to the new MAC without asking.
+  const mark2 = a2.log().length;
   await a1.stop("SIGKILL");
   const killedAt = performance.now();
-  await a2.waitFor(/lease acquired; answering/, 6000);
+  await a2.waitFor(/lease acquired; answering" lease=lbctl-l2-198-51-100-50 /, 6000, mark2);
   const failoverMs = performance.now() - killedAt;
   assert.ok(failoverMs <= 3000 + 440 + 400, `failover took ${failoverMs.toFixed(0)} ms`);
   await until("client's entry to move to n2", 3000, async () => new RegExp(`lladdr ${MAC.n2}`).test(await lab.ip(h.c, "neigh", "show", VIP)));
@@ -137,7 +161,7 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   await sleep(300);
   const termAt = performance.now();
   assert.equal(await a2.stop("SIGTERM"), 0, a2.log());
-  await b1.waitFor(/lease acquired; answering/, 3000).catch((e: unknown) => { throw new Error(`${(e as Error).message}\n--- a2:\n${a2.log()}\nrequests: ${srv.requests.slice(-40).map((r) => `${r.verb} ${r.url} ${r.user}`).join("\n")}`); });
+  await b1.waitFor(/lease acquired; answering" lease=lbctl-l2-198-51-100-50 /, 3000).catch((e: unknown) => { throw new Error(`${(e as Error).message}\n--- a2:\n${a2.log()}\nrequests: ${srv.requests.slice(-40).map((r) => `${r.verb} ${r.url} ${r.user}`).join("\n")}`); });
   const handoverMs = performance.now() - termAt;
   assert.ok(handoverMs <= 1000, `SIGTERM handover took ${handoverMs.toFixed(0)} ms`);
   assert.match(a2.log(), /msg="lease released" lease=lbctl-l2-198-51-100-50/);
