@@ -128,8 +128,17 @@ export class Engine {
     }
   }
 
-  /** One received frame: decide, answer, count. Never throws. */
+  /** One received frame: decide, answer, count. Never throws (it runs in a socket callback). */
   handleFrame(ifname: string, frame: DecodedFrame): void {
+    try {
+      this.handle(ifname, frame);
+    } catch (err) {
+      this.deps.metrics.inc("lbctl_announce_drops_total", { reason: "internal-error" });
+      this.deps.log.debug("frame handling failed", { interface: ifname, error: (err as Error).message });
+    }
+  }
+
+  private handle(ifname: string, frame: DecodedFrame): void {
     const p = this.ports.get(ifname);
     if (!p || this.closed) return;
     this.deps.tap?.(ifname, frame);
