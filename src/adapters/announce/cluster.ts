@@ -63,12 +63,22 @@ export class ClusterController {
     });
     this.report(problems);
     const want = new Map(groups.filter((g) => g.candidate && snapshot.node !== undefined).map((g) => [g.leaseName, g]));
+    let everywhere: Set<string> | undefined;
     for (const [name, r] of this.running) {
       if (want.has(name)) continue;
       const g = groups.find((x) => x.leaseName === name);
       this.d.log.info("leaving election", { lease: name, ip: r.group.ip, reason: g?.reason ?? "no-longer-selected" });
       this.running.delete(name);
-      void r.elector.stop(true).then(() => this.publish());
+      // An address no Service/policy selects on any node: its Lease is garbage (Cilium deletes
+      // empty cilium-l2announce Leases once a minute); a node that still sees it recreates it.
+      everywhere ??= new Set(planGroups({ policies: snapshot.policies, services: snapshot.services }).groups.map((x) => x.leaseName));
+      const gone = !everywhere.has(name);
+      void r.elector.stop(true).then(async () => {
+        this.publish();
+        if (gone && this.d.store.delete) {
+          await this.d.store.delete(name).catch((err: unknown) => this.d.log.warn("deleting the Lease of a removed address failed", { lease: name, error: (err as Error).message }));
+        }
+      });
     }
     for (const [name, g] of want) {
       const r = this.running.get(name);

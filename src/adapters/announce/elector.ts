@@ -10,6 +10,8 @@ export interface LeaseStore {
   create(name: string, record: LeaseRecord, annotations: Readonly<Record<string, string>>): Promise<boolean>;
   /** false on a resourceVersion conflict (409). */
   update(name: string, record: LeaseRecord, resourceVersion: string, annotations: Readonly<Record<string, string>>): Promise<boolean>;
+  /** Removes the Lease of an address that no longer exists anywhere (optional). */
+  delete?(name: string): Promise<void>;
 }
 
 export interface ElectorOptions {

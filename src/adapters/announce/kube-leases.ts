@@ -35,6 +35,9 @@ export function kubeLeaseStore(kube: Kube, namespace: string, cache: Reflector |
         throw err;
       }
     },
+    async delete(name) {
+      await kube.delete(RESOURCES.leases, name, namespace);
+    },
     async update(name, record, resourceVersion, annotations) {
       try {
         cache?.put(await kube.update(RESOURCES.leases, obj(name, record, annotations, resourceVersion)));
