@@ -67,9 +67,13 @@ test("standalone: refuses a VIP another host answers for, unless --force", async
   const r = await lab.lbctl(b, ["announce", "-i", "^vB$", "--vip", "198.51.100.1"], { timeoutMs: 10_000 });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /error: refusing to claim addresses another host answers for: 198\.51\.100\.1 on vB \(answered by 02:00:00:00:00:0a\); use --force/);
-  const forced = startAnnouncer(lab, b, ["-i", "^vB$", "--vip", "198.51.100.1", "--force"]);
-  await forced.waitFor(/msg=answering/);
-  assert.match(forced.log(), /level=warn msg="address already in use by another host" ip=198\.51\.100\.1 interface=vB our_mac=02:00:00:00:00:0b their_mac=02:00:00:00:00:0a/);
+  const forced = startAnnouncer(lab, b, ["-i", "^vB$", "--vip", "198.51.100.1", "--force", "--log-format", "json"]);
+  await forced.waitFor(/"msg":"answering"/);
+  const lines = forced.log().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const w = lines.find((l) => l["msg"] === "address already in use by another host");
+  assert.deepEqual(w && { level: w["level"], ip: w["ip"], interface: w["interface"], our_mac: w["our_mac"], their_mac: w["their_mac"] },
+    { level: "warn", ip: "198.51.100.1", interface: "vB", our_mac: "02:00:00:00:00:0b", their_mac: "02:00:00:00:00:0a" });
+  assert.ok(lines.every((l) => typeof l["time"] === "string" && typeof l["level"] === "string"), "every line is a JSON object");
   assert.equal(await forced.stop("SIGINT"), 0);
   void a;
 });
