@@ -16,6 +16,27 @@ export interface LabelSelector {
   readonly matchExpressions?: readonly LabelSelectorRequirement[] | undefined;
 }
 
+export type SelectorOperator = "In" | "NotIn" | "Exists" | "DoesNotExist";
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * One requirement against one label value (undefined: the label is absent). The single statement
+ * of the operators' meaning, shared by every selector in lbctl (pools, L2 policies).
+ */
+export function requirementHolds(operator: SelectorOperator, value: string | undefined, values: ReadonlySet<string>): boolean {
+  switch (operator) {
+    case "In":
+      return value !== undefined && values.has(value);
+    case "NotIn":
+      return value === undefined || !values.has(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+  }
+}
+
 export type CompiledSelector = { readonly ok: true; matches(labels: Labels): boolean } | { readonly ok: false; readonly error: string };
 
 export function compileSelector(sel: LabelSelector): CompiledSelector {
@@ -33,16 +54,18 @@ export function compileSelector(sel: LabelSelector): CompiledSelector {
       case "In":
       case "NotIn": {
         if (values.length === 0) return { ok: false, error: `${where}.values: must be non-empty for operator ${e.operator}` };
+        const op = e.operator;
         const set = new Set(values);
-        const isIn = (l: Labels): boolean => has(l) && set.has(l[e.key] ?? "");
-        reqs.push(e.operator === "In" ? isIn : (l) => !isIn(l));
+        reqs.push((l) => requirementHolds(op, has(l) ? l[e.key] : undefined, set));
         break;
       }
       case "Exists":
-      case "DoesNotExist":
+      case "DoesNotExist": {
         if (values.length > 0) return { ok: false, error: `${where}.values: must be empty for operator ${e.operator}` };
-        reqs.push(e.operator === "Exists" ? has : (l) => !has(l));
+        const op = e.operator;
+        reqs.push((l) => requirementHolds(op, has(l) ? l[e.key] : undefined, EMPTY));
         break;
+      }
       default:
         return { ok: false, error: `${where}.operator: "${String(e.operator)}" is not a valid selector operator (In, NotIn, Exists, DoesNotExist)` };
     }

@@ -134,7 +134,7 @@ test("operator flags: --ipv4/--ipv6, --default-lb-service-ipam, --lb-classes", a
   }
   const noFile = await runCli(["pool", "alloc"]);
   assert.equal(noFile.code, 2);
-  assert.match(noFile.stderr, /-f\/--filename is required/);
+  assert.match(noFile.stderr, /-f\/--filename or --cluster is required/);
 });
 
 const BAD: { name: string; text: string; line: number; re: RegExp }[] = [

@@ -6,8 +6,8 @@ import type { NetnsLab } from "./netns.ts";
 export interface Announcer {
   readonly child: ChildProcess;
   log(): string;
-  /** Resolves when the log matches `re` (checked on every chunk), rejects after `ms`. */
-  waitFor(re: RegExp, ms?: number): Promise<void>;
+  /** Resolves when the log (from offset `since`) matches `re`, rejects after `ms`. */
+  waitFor(re: RegExp, ms?: number, since?: number): Promise<void>;
   /** Sends `sig` and resolves with the exit code (or 128+n for a signal). */
   stop(sig?: NodeJS.Signals, ms?: number): Promise<number>;
 }
@@ -31,14 +31,14 @@ export function startAnnouncer(lab: NetnsLab, ns: string, args: string[], env: N
   return {
     child,
     log: () => log,
-    waitFor(re, ms = 10_000) {
+    waitFor(re, ms = 10_000, since = 0) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
           reject(new Error(`announcer log did not match ${re} within ${ms} ms:\n${log}`));
         }, ms);
         const check = (): void => {
-          if (re.test(log)) {
+          if (re.test(log.slice(since))) {
             clearTimeout(timer);
             waiters.delete(check);
             resolve();

@@ -22,6 +22,10 @@ export class MemLeaseStore {
         this.leases.set(name, { record, resourceVersion: String(++this.rv), annotations: { ...annotations } });
         return true;
       },
+      delete: async (name) => {
+        check();
+        this.leases.delete(name);
+      },
       update: async (name, record: LeaseRecord, rv, annotations) => {
         check();
         const l = this.leases.get(name);

@@ -2,7 +2,7 @@
 // the address groups (core/announce/policy.ts), run one elector per candidate group, and hold
 // (answer for) exactly the addresses of the groups this node leads.
 import { planGroups, type AddressGroup, type L2Policy, type NodeInfo, type PolicyProblem, type ServiceInfo } from "../../core/announce/policy.ts";
-import type { LeaseTiming } from "../../core/announce/lease.ts";
+import type { LeaseTiming, StoredLease } from "../../core/announce/lease.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { GroupElector, type LeaseStore } from "./elector.ts";
 import type { Engine } from "./engine.ts";
@@ -40,6 +40,7 @@ export class ClusterController {
   private snapshot: ClusterSnapshot | undefined;
   private problemsSeen = "";
   private stopped = false;
+  private nodeMissingReported = false;
 
   constructor(private readonly d: ClusterDeps) {}
 
@@ -47,24 +48,37 @@ export class ClusterController {
   update(snapshot: ClusterSnapshot): void {
     if (this.stopped) return;
     this.snapshot = snapshot;
-    if (snapshot.node === undefined) {
+    if (snapshot.node === undefined && !this.nodeMissingReported) {
+      this.nodeMissingReported = true;
       this.d.log.warn("this node's Node object is not visible; not taking part in any election", { node: this.d.identity });
     }
     const { groups, problems } = planGroups({
       policies: snapshot.policies,
       services: snapshot.services,
       node: snapshot.node ?? { name: this.d.identity, labels: {} },
-      interfaces: this.d.engine.interfaces().map((l) => l.name),
+      // Only interfaces that are up: a holder whose interfaces all went down hands the address
+      // over instead of renewing over another NIC (Cilium #35507).
+      interfaces: this.d.engine.interfaces().filter((l) => l.up).map((l) => l.name),
       hasLocalEndpoint: (k) => snapshot.localEndpoints.has(k),
     });
     this.report(problems);
     const want = new Map(groups.filter((g) => g.candidate && snapshot.node !== undefined).map((g) => [g.leaseName, g]));
+    let everywhere: Set<string> | undefined;
     for (const [name, r] of this.running) {
       if (want.has(name)) continue;
       const g = groups.find((x) => x.leaseName === name);
       this.d.log.info("leaving election", { lease: name, ip: r.group.ip, reason: g?.reason ?? "no-longer-selected" });
       this.running.delete(name);
-      void r.elector.stop(true).then(() => this.publish());
+      // An address no Service/policy selects on any node: its Lease is garbage (Cilium deletes
+      // empty cilium-l2announce Leases once a minute); a node that still sees it recreates it.
+      everywhere ??= new Set(planGroups({ policies: snapshot.policies, services: snapshot.services }).groups.map((x) => x.leaseName));
+      const gone = !everywhere.has(name);
+      void r.elector.stop(true).then(async () => {
+        this.publish();
+        if (gone && this.d.store.delete) {
+          await this.d.store.delete(name).catch((err: unknown) => this.d.log.warn("deleting the Lease of a removed address failed", { lease: name, error: (err as Error).message }));
+        }
+      });
     }
     for (const [name, g] of want) {
       const r = this.running.get(name);
@@ -77,13 +91,17 @@ export class ClusterController {
         name, identity: this.d.identity, timing: this.d.timing, store: this.d.store, log: this.d.log, now: this.d.now,
         annotations: () => this.annotations(entry.group),
         onLeading: (leading) => this.onLeading(entry.group, leading),
-        onRequest: (verb) => this.d.metrics.inc("lbctl_announce_api_requests_total", { verb, resource: "leases" }),
       });
       this.running.set(name, entry);
       this.d.log.info("joining election", { lease: name, ip: g.ip, services: g.services, interfaces: g.interfaces });
       entry.elector.start();
     }
     this.publish();
+  }
+
+  /** A watch event for one of our Leases: electors note it (and try at once on a release). */
+  leaseChanged(name: string, lease: StoredLease): void {
+    this.running.get(name)?.elector.observe(lease);
   }
 
   /** Interfaces changed (rescan): re-plan with the same snapshot. */

@@ -1,7 +1,7 @@
 // One address group's election loop over a LeaseStore (the Kubernetes Lease API in production,
 // a map in tests). Decisions come from core/announce/lease.ts; this file owns the timers. A
 // deadline timer steps down the moment the renew deadline passes, even while a request hangs.
-import { afterWrite, decide, isLeading, releaseRecord, retryDelay, stepDown, type ElectorState, type LeaseRecord, type LeaseTiming, type StoredLease } from "../../core/announce/lease.ts";
+import { afterWrite, decide, isLeading, observe, releaseRecord, nextAttemptDelay, stepDown, type ElectorState, type LeaseRecord, type LeaseTiming, type StoredLease } from "../../core/announce/lease.ts";
 import type { Logger } from "./logger.ts";
 
 export interface LeaseStore {
@@ -10,6 +10,8 @@ export interface LeaseStore {
   create(name: string, record: LeaseRecord, annotations: Readonly<Record<string, string>>): Promise<boolean>;
   /** false on a resourceVersion conflict (409). */
   update(name: string, record: LeaseRecord, resourceVersion: string, annotations: Readonly<Record<string, string>>): Promise<boolean>;
+  /** Removes the Lease of an address that no longer exists anywhere (optional). */
+  delete?(name: string): Promise<void>;
 }
 
 export interface ElectorOptions {
@@ -32,6 +34,8 @@ export class GroupElector {
   private timer: NodeJS.Timeout | undefined;
   private deadline: NodeJS.Timeout | undefined;
   private busy = false;
+  private inflight: Promise<void> = Promise.resolve();
+  private expiresAt: number | undefined;
   private stopped = false;
   private lastError = "";
 
@@ -39,6 +43,21 @@ export class GroupElector {
 
   start(): void {
     this.schedule(0);
+  }
+
+  /** A change of the Lease seen on the watch: note it now; a release triggers an attempt. */
+  observe(cur: StoredLease): void {
+    if (this.stopped) return;
+    this.state = observe(this.state, cur, this.o.now());
+    if (cur.record.holderIdentity === "") this.poke();
+  }
+
+  /** The Lease was released by its holder (seen on the watch): try now, not a retry later. */
+  poke(): void {
+    if (this.stopped || this.busy || this.leading) return;
+    if (this.timer) clearTimeout(this.timer);
+    // A little jitter so that several standbys do not all write in the same millisecond.
+    this.schedule(Math.floor((this.o.random ?? Math.random)() * 20));
   }
 
   isLeading(): boolean {
@@ -53,18 +72,27 @@ export class GroupElector {
     const mayHold = this.leading || this.state.lastRenew !== undefined;
     this.setLeading(false);
     if (!release || !mayHold) return;
-    try {
-      this.o.onRequest?.("get");
-      const cur = await this.o.store.get(this.o.name);
-      const rec = releaseRecord(cur, this.o.identity, this.o.now());
-      if (cur && rec) {
+    // A renew still in flight would overwrite the release (or make it conflict): let it land.
+    // Bounded: with the API server unreachable the request could hang until its timeout.
+    await Promise.race([this.inflight, new Promise((r) => setTimeout(r, 1000).unref())]);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        this.o.onRequest?.("get");
+        const cur = await this.o.store.get(this.o.name);
+        const rec = releaseRecord(cur, this.o.identity, this.o.now());
+        if (!cur || !rec) return;
         this.o.onRequest?.("update");
-        await this.o.store.update(this.o.name, rec, cur.resourceVersion, {});
-        this.o.log.info("lease released", { lease: this.o.name });
+        if (await this.o.store.update(this.o.name, rec, cur.resourceVersion, {})) {
+          this.o.log.info("lease released", { lease: this.o.name });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50)); // 409: our copy was stale; read again
+      } catch (err) {
+        this.o.log.warn("releasing lease failed; it will expire", { lease: this.o.name, error: (err as Error).message });
+        return;
       }
-    } catch (err) {
-      this.o.log.warn("releasing lease failed; it will expire", { lease: this.o.name, error: (err as Error).message });
     }
+    this.o.log.warn("releasing lease failed after retries; it will expire", { lease: this.o.name });
   }
 
   private schedule(ms: number): void {
@@ -72,8 +100,13 @@ export class GroupElector {
     this.timer = setTimeout(() => void this.attempt(), ms);
   }
 
-  private async attempt(): Promise<void> {
-    if (this.stopped || this.busy) return;
+  private attempt(): Promise<void> {
+    if (this.stopped || this.busy) return this.inflight;
+    this.inflight = this.step();
+    return this.inflight;
+  }
+
+  private async step(): Promise<void> {
     this.busy = true;
     const sentAt = this.o.now();
     try {
@@ -81,6 +114,8 @@ export class GroupElector {
       const cur = await this.o.store.get(this.o.name);
       const { action, state } = decide(this.state, cur, this.o.identity, this.o.timing, sentAt);
       this.state = state;
+      this.o.log.debug("election step", { lease: this.o.name, action: action.kind, holder: cur?.record.holderIdentity, rv: cur?.resourceVersion });
+      this.expiresAt = action.kind === "follow" ? action.expiresAt : undefined;
       if (action.kind === "follow") {
         if (this.leading || this.state.lastRenew !== undefined) this.state = stepDown(this.state);
       } else {
@@ -101,7 +136,7 @@ export class GroupElector {
     }
     if (this.stopped) return;
     this.refresh();
-    this.schedule(retryDelay(this.o.timing, this.leading, (this.o.random ?? Math.random)()));
+    this.schedule(nextAttemptDelay(this.o.timing, this.leading, (this.o.random ?? Math.random)(), this.o.now(), this.expiresAt));
   }
 
   /** Re-evaluates leadership now and arms the deadline timer. */

@@ -59,6 +59,7 @@ export class Engine {
   private readonly dups = new DuplicateTracker();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly counters = new Map<string, { requests: { inc(): void }; replies: { inc(): void } }>();
 
   constructor(private readonly deps: EngineDeps) {
     this.schedule = new AnnounceSchedule(deps.burst);
@@ -127,15 +128,23 @@ export class Engine {
     }
   }
 
-  /** One received frame: decide, answer, count. Never throws. */
+  /** One received frame: decide, answer, count. Never throws (it runs in a socket callback). */
   handleFrame(ifname: string, frame: DecodedFrame): void {
+    try {
+      this.handle(ifname, frame);
+    } catch (err) {
+      this.deps.metrics.inc("lbctl_announce_drops_total", { reason: "internal-error" });
+      this.deps.log.debug("frame handling failed", { interface: ifname, error: (err as Error).message });
+    }
+  }
+
+  private handle(ifname: string, frame: DecodedFrame): void {
     const p = this.ports.get(ifname);
     if (!p || this.closed) return;
     this.deps.tap?.(ifname, frame);
     const family = frame.kind === "arp" ? "ipv4" : "ipv6";
-    if ((frame.kind === "arp" && frame.op === 1) || frame.kind === "ns") {
-      this.deps.metrics.inc("lbctl_announce_requests_total", { interface: ifname, family });
-    }
+    const c = this.countersFor(ifname, family);
+    if ((frame.kind === "arp" && frame.op === 1) || frame.kind === "ns") c.requests.inc();
     const d = respond(frame, {
       ifname,
       mac: p.link.mac,
@@ -143,7 +152,7 @@ export class Engine {
       holdsAnywhere: (ip) => this.held.has(ip),
     });
     if ("reply" in d) {
-      if (this.send(ifname, d.reply)) this.deps.metrics.inc("lbctl_announce_replies_total", { interface: ifname, family });
+      if (this.send(ifname, d.reply)) c.replies.inc();
       return;
     }
     if (d.drop !== "not-held" && d.drop !== "arp-reply" && d.drop !== "na-ignored" && d.drop !== "own-frame") {
@@ -158,6 +167,17 @@ export class Engine {
         });
       }
     }
+  }
+
+  private countersFor(ifname: string, family: string): { requests: { inc(): void }; replies: { inc(): void } } {
+    const k = `${ifname}|${family}`;
+    let c = this.counters.get(k);
+    if (!c) {
+      const labels = { interface: ifname, family };
+      c = { requests: this.deps.metrics.handle("lbctl_announce_requests_total", labels), replies: this.deps.metrics.handle("lbctl_announce_replies_total", labels) };
+      this.counters.set(k, c);
+    }
+    return c;
   }
 
   close(): void {

@@ -12,7 +12,7 @@ import { makeLogger, type Logger } from "../../adapters/announce/logger.ts";
 import { scanLinks } from "../../adapters/announce/links.ts";
 import { heldEverywhere, probeVips, type Tap } from "../../adapters/announce/standalone.ts";
 
-const RESCAN_MS = 5000;
+const RESCAN_MS = 1000;
 
 export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
   let config: AnnounceConfig;

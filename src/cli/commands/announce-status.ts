@@ -1,7 +1,35 @@
-// `lbctl announce status`. Placeholder until the Kubernetes adapter is merged.
+// `lbctl announce status`: the announced address groups as the cluster sees them — Services per
+// address (same planning as the announcer, without a node), the Lease holder, its renew age and
+// the interfaces/MACs the holder published on the Lease.
 import type { CliContext } from "../context.ts";
-import { LbctlError } from "../errors.ts";
+import { parseOutputFormat, render } from "../output.ts";
+import { UsageError } from "../errors.ts";
 
-export async function runAnnounceStatus(_ctx: CliContext, _opts: Record<string, unknown>): Promise<number> {
-  throw new LbctlError("announce status needs the Kubernetes adapter, which is not built into this lbctl");
+export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
+  const format = parseOutputFormat(typeof opts["output"] === "string" ? opts["output"] : "table");
+  const ns = typeof opts["leaseNamespace"] === "string" ? opts["leaseNamespace"] : "kube-system";
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw new UsageError(`--lease-namespace: "${ns}" is not a valid namespace name`);
+  const { connectFromFlags } = await import("../../adapters/kube/connect.ts");
+  const { RESOURCES } = await import("../../adapters/kube/types.ts");
+  const { isNotFound } = await import("../../adapters/kube/errors.ts");
+  const { planGroups } = await import("../../core/announce/policy.ts");
+  const { toPolicy, toServiceInfo } = await import("../../core/announce/objects.ts");
+  const { groupStatuses, statusView } = await import("../../core/announce/status-view.ts");
+  const kube = connectFromFlags(opts, ctx.env);
+  try {
+    const [services, policies, leases] = await Promise.all([
+      kube.list(RESOURCES.services),
+      kube.list(RESOURCES.l2Policies).catch((err: unknown) => {
+        if (isNotFound(err)) return { items: [], resourceVersion: "" };
+        throw err;
+      }),
+      kube.list(RESOURCES.leases, { namespace: ns }),
+    ]);
+    const { groups, problems } = planGroups({ services: services.items.map((s) => toServiceInfo(s)), policies: policies.items.map((p) => toPolicy(p)) });
+    for (const p of problems) ctx.stderr.write(`warning: policy ${p.policy}: ${p.type}: ${p.message}\n`);
+    await render(ctx, statusView(groupStatuses(groups, leases.items, ctx.now())), format);
+    return 0;
+  } finally {
+    kube.close();
+  }
 }

@@ -31,7 +31,7 @@ function selectorText(p: PoolState): string {
   const sel = p.spec.selector;
   if (!sel || (sel.matchLabels.size === 0 && sel.expressions.length === 0)) return "<all services>";
   const parts = [...sel.matchLabels].map(([k, v]) => `${k}=${v}`);
-  for (const e of sel.expressions) parts.push(e.values.length > 0 ? `${e.key} ${e.operator} (${e.values.join(",")})` : `${e.key} ${e.operator}`);
+  for (const e of sel.expressions) parts.push(e.values.size > 0 ? `${e.key} ${e.operator} (${[...e.values].join(",")})` : `${e.key} ${e.operator}`);
   return parts.join(", ");
 }
 

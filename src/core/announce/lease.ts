@@ -69,6 +69,15 @@ export function decide(state: ElectorState, current: StoredLease | undefined, id
   return { action: { kind: "acquire", record, resourceVersion: current.resourceVersion }, state: next };
 }
 
+/**
+ * Notes a record seen outside an election step (a watch event), so that expiry is judged from
+ * when the change arrived rather than from the next poll (client-go polls; lbctl watches).
+ */
+export function observe(state: ElectorState, current: StoredLease, now: number): ElectorState {
+  if (state.observed !== undefined && sameRecord(state.observed.record, current.record)) return state;
+  return { ...state, observed: { record: current.record, at: now } };
+}
+
 /** Records the outcome of a create/acquire/renew write that was sent at `sentAt`. */
 export function afterWrite(state: ElectorState, action: LeaseAction, ok: boolean, sentAt: number): ElectorState {
   if (action.kind === "follow") return state;
@@ -100,6 +109,17 @@ export function retryDelay(timing: LeaseTiming, leading: boolean, rand: number):
   // Leaders renew on the plain period (client-go's renew loop has no jitter); followers jitter so
   // that standbys do not hit the API server in lockstep.
   return leading ? timing.retryPeriodMs : timing.retryPeriodMs * (1 + JITTER_FACTOR * rand);
+}
+
+/**
+ * Delay until the next attempt of a follower that knows when the holder's lease expires: at the
+ * expiry (plus up to 20 % of a retry period of jitter) when that comes before the jittered retry.
+ * Takeover after a crash then costs the lease duration, not up to 2.2 retry periods more.
+ */
+export function nextAttemptDelay(timing: LeaseTiming, leading: boolean, rand: number, now: number, expiresAt: number | undefined): number {
+  const base = retryDelay(timing, leading, rand);
+  if (leading || expiresAt === undefined) return base;
+  return Math.min(base, Math.max(0, expiresAt - now) + timing.retryPeriodMs * 0.2 * rand);
 }
 
 export type LeaseTransition = "acquired" | "renewed" | "lost" | "following" | "none";

@@ -24,6 +24,19 @@ export class Metrics {
     else f.values.set(key, { labels, value: by });
   }
 
+  /** A pre-resolved series, for hot paths (one per frame): `inc()` without label hashing. */
+  handle(name: string, labels: LabelValues = {}): { inc(by?: number): void } {
+    const f = this.family(name);
+    const key = labelKey(labels);
+    let cur = f.values.get(key);
+    return {
+      inc(by = 1) {
+        if (!cur) f.values.set(key, (cur = { labels, value: 0 }));
+        cur.value += by;
+      },
+    };
+  }
+
   set(name: string, labels: LabelValues, value: number): void {
     this.family(name).values.set(labelKey(labels), { labels, value });
   }

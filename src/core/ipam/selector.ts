@@ -1,13 +1,14 @@
 // Kubernetes LabelSelector (matchLabels + matchExpressions, all ANDed) for pool serviceSelectors.
 import { describe, isRecord, type FieldError, type Path } from "./decode.ts";
+import { requirementHolds, type SelectorOperator } from "../selector.ts";
 
-export type Operator = "In" | "NotIn" | "Exists" | "DoesNotExist";
+export type Operator = SelectorOperator;
 const OPERATORS: readonly string[] = ["In", "NotIn", "Exists", "DoesNotExist"];
 
 export interface Requirement {
   readonly key: string;
   readonly operator: Operator;
-  readonly values: readonly string[];
+  readonly values: ReadonlySet<string>;
 }
 
 export interface Selector {
@@ -21,23 +22,7 @@ export type Labels = ReadonlyMap<string, string>;
 export function selectorMatches(sel: Selector | undefined, labels: Labels): boolean {
   if (sel === undefined) return true;
   for (const [k, v] of sel.matchLabels) if (labels.get(k) !== v) return false;
-  for (const r of sel.expressions) {
-    const v = labels.get(r.key);
-    switch (r.operator) {
-      case "In":
-        if (v === undefined || !r.values.includes(v)) return false;
-        break;
-      case "NotIn":
-        if (v !== undefined && r.values.includes(v)) return false;
-        break;
-      case "Exists":
-        if (v === undefined) return false;
-        break;
-      case "DoesNotExist":
-        if (v !== undefined) return false;
-        break;
-    }
-  }
+  for (const r of sel.expressions) if (!requirementHolds(r.operator, labels.get(r.key), r.values)) return false;
   return true;
 }
 
@@ -96,5 +81,5 @@ function decodeRequirement(e: unknown, path: Path, errors: FieldError[], out: Re
     errors.push({ path: [...path, "values"], message: `operator ${operator} takes no values, got ${describe(values)}` });
     return;
   }
-  out.push({ key, operator, values: values as string[] });
+  out.push({ key, operator, values: new Set(values as string[]) });
 }

@@ -88,6 +88,12 @@ test("policy changes apply live; an invalid regex is reported and the others kee
   n1.ctl.update(snap());
   await sleep(200);
   assert.equal(n1.ask("192.0.2.10"), true);
+  assert.ok(store.leases.has("lbctl-l2-192-0-2-10"));
+  // The Services go away: released, and the Lease of an address nobody selects is deleted.
+  n1.ctl.update(snap({ services: [] }));
+  await sleep(50);
+  assert.equal(n1.ask("192.0.2.10"), false);
+  assert.equal(store.leases.has("lbctl-l2-192-0-2-10"), false);
   await n1.ctl.stop();
   n1.engine.close();
 });

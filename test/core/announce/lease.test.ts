@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  afterWrite, decide, DEFAULT_TIMING, isLeading, releaseRecord, retryDelay, stepDown, transition, validateTiming,
+  afterWrite, decide, DEFAULT_TIMING, isLeading, nextAttemptDelay, observe, releaseRecord, retryDelay, stepDown, transition, validateTiming,
   type ElectorState, type LeaseRecord, type LeaseTiming, type StoredLease,
 } from "../../../src/core/announce/lease.ts";
 
@@ -88,6 +88,27 @@ test("release: empty holder and 1 s duration, only by the holder", () => {
   assert.deepEqual(releaseRecord(cur, "a", 9), { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: 9, renewTime: 9, leaseTransitions: 2 });
   assert.equal(releaseRecord(cur, "b", 9), undefined);
   assert.equal(releaseRecord(undefined, "a", 9), undefined);
+});
+
+test("observe: a watch event restarts the observed time only when the record changed", () => {
+  const cur = stored(rec({}));
+  const s1 = observe({}, cur, 100);
+  assert.equal(s1.observed?.at, 100);
+  assert.equal(observe(s1, cur, 900), s1);
+  assert.equal(observe(s1, stored(rec({ renewTime: 5 })), 900).observed?.at, 900);
+  // decide() keeps the earlier observation: expiry counts from when the change arrived.
+  const { action } = decide(s1, cur, "a", T, 3099);
+  assert.equal(action.kind, "follow");
+  assert.equal(action.kind === "follow" && action.expiresAt, 3100);
+});
+
+test("followers try at the holder's expiry when it comes before the jittered retry", () => {
+  assert.equal(nextAttemptDelay(T, false, 0, 1000, 1050), 50);
+  assert.equal(nextAttemptDelay(T, false, 0.5, 1000, 1050), 70);
+  assert.equal(nextAttemptDelay(T, false, 0, 1000, 5000), 200);
+  assert.equal(nextAttemptDelay(T, false, 0, 1000, 900), 0);
+  assert.equal(nextAttemptDelay(T, true, 0, 1000, 1050), 200);
+  assert.equal(nextAttemptDelay(T, false, 0, 1000, undefined), 200);
 });
 
 test("retry delay: leaders on the period, followers jittered up to ×2.2", () => {
