@@ -1,8 +1,8 @@
 // `l2 status --probe` on a real segment (network namespaces only, documentation addresses):
-// two holder nodes running `lbctl announce`, a rogue host whose kernel also answers for one VIP,
-// and an announcer that stops. `lbctl announce`'s cluster mode is not wired on main yet, so the
-// announcers run in standalone mode and the test writes the Leases the election would have
-// written (holder, renew time, `lbctl.io/interfaces`) into the test API server.
+// holders running `lbctl announce` in standalone mode with the Leases written by the test, a
+// rogue host whose kernel answers for two VIPs, and an announcer that stops. This complements
+// l2-status-cluster.netns.test.ts (announcers in cluster mode): `wrong-mac` needs a lease whose
+// holder does not answer while someone else does, which a live cluster-mode holder never is.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { NetnsLab } from "../helpers/netns.ts";
