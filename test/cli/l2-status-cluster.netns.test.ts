@@ -10,7 +10,10 @@ import { bridgeApi } from "../helpers/api-bridge.ts";
 import { answerFor, MACS, POOL, service, startBed } from "../helpers/l2-bed.ts";
 import { startTestApiServer } from "../kube-server/server.ts";
 
-interface Row { address: string; verdict: string; reason: string; lease: { holder: string | null } | null; probe: { answers: { mac: string }[] } | null }
+interface Row {
+  address: string; verdict: string; reason: string; lease: { holder: string | null; kind: string } | null;
+  holderMacs: { interface: string; mac: string }[]; holderMacSource: string | null; probe: { answers: { mac: string }[] } | null;
+}
 
 const pinned = (name: string, node: string, label: string): Record<string, unknown> => ({
   apiVersion: "cilium.io/v2alpha1", kind: "CiliumL2AnnouncementPolicy", metadata: { name },
@@ -51,6 +54,11 @@ test("l2 status --probe with announcers in cluster mode: ok, duplicate, then no-
   const row = (m: Map<string, Row>, ip: string): Row => m.get(ip) ?? assert.fail(`no row for ${ip}`);
   assert.equal(row(first, "192.0.2.10").verdict, "ok", row(first, "192.0.2.10").reason);
   assert.equal(row(first, "192.0.2.10").lease?.holder, "node1");
+  assert.equal(row(first, "192.0.2.10").lease?.kind, "lbctl");
+  // read back from the `lbctl.io/interfaces` annotation the announcer publishes on its Lease
+  assert.deepEqual(row(first, "192.0.2.10").holderMacs, [{ interface: "eth0", mac: MACS.node1 }]);
+  assert.equal(row(first, "192.0.2.10").holderMacSource, "lease-annotation");
+  assert.equal(row(first, "2001:db8::10").lease?.holder, "node2");
   assert.equal(row(first, "192.0.2.11").verdict, "ok", row(first, "192.0.2.11").reason);
   assert.equal(row(first, "2001:db8::10").verdict, "ok", row(first, "2001:db8::10").reason);
   assert.equal(row(first, "192.0.2.12").verdict, "duplicate");
