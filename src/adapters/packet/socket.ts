@@ -33,7 +33,7 @@ export interface PacketSocketOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export class PacketSocket extends EventEmitter<{ frame: [PacketFrame]; batchEnd: [] }> {
+export class PacketSocket extends EventEmitter<{ frame: [PacketFrame] }> {
   readonly ifname: string;
   private readonly binding: PacketBinding;
   private handle: PacketHandle | undefined;
@@ -74,7 +74,6 @@ export class PacketSocket extends EventEmitter<{ frame: [PacketFrame]; batchEnd:
       off += (16 + len + 7) & ~7;
       this.emit("frame", { data, pkttype, timestampNs });
     }
-    this.emit("batchEnd");
   }
 
   get closed(): boolean {
