@@ -22,7 +22,8 @@ const ipAt = (i: number): string => {
 };
 const targets = Array.from({ length: count }, (_, i) => ipAt(i));
 const frames = targets.map((tpa) => arpMessageBytes(newRequest({ sha: mac, spa: "198.51.100.1", tpa, tha: "00:00:00:00:00:00" })));
-const sock = PacketSocket.open({ ifname, ifindex, ethertype: 0x0806 });
+// Flood mode needs no TX stamps (saves two kernel calls per request); latency mode does.
+const sock = PacketSocket.open({ ifname, ifindex, ethertype: 0x0806, txTimestamps: mode === "latency" });
 const sentAt = new Map<string, bigint>();
 const lat: number[] = [];
 if (mode === "latency") {

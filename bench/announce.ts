@@ -41,7 +41,7 @@ async function gen(lab: NetnsLab, ns: string, rate: number, ms: number, first: s
 
 async function rateRun(lab: NetnsLab, a: string, b: string, label: string, rows: string[]): Promise<void> {
   await gen(lab, a, 10_000, 1000, "192.0.2.0", 256, "flood"); // warm-up (JIT, caches), not reported
-  for (const rate of [10_000, 50_000, 100_000, 200_000]) {
+  for (const rate of [10_000, 50_000, 100_000, 150_000, 200_000]) {
     const before = await counters(lab, b, "vB");
     // Round-robin over the 256 VIPs of 192.0.2.0/24 (all held).
     const g = await gen(lab, a, rate, 2000, "192.0.2.0", 256, "flood");

@@ -7,7 +7,13 @@
  * stamp (falls back to SO_TIMESTAMPNS). Send: the kernel's TX_SCHED stamp (taken in
  * dev_queue_xmit, synchronously inside sendto, so it is read back from the error queue before
  * send() returns), falling back to clock_gettime just before sendto.
+ *
+ * open()'s optional flags: OPEN_NO_TX_STAMP skips the TX stamping (two error-queue reads per
+ * send; only arping's RTTs need it), OPEN_BATCH delivers every wake-up's frames (read with
+ * recvmmsg) in one callback as one packed Buffer (see deliver_batch) instead of one callback and
+ * one Buffer per frame. rcvbuf > 0 enlarges the receive queue (SO_RCVBUFFORCE, else SO_RCVBUF).
  */
+#define _GNU_SOURCE /* recvmmsg */
 #include <node_api.h>
 #include <uv.h>
 #include <errno.h>
@@ -26,6 +32,10 @@
 
 #define RX_BUF 65536
 #define BATCH 64 /* frames per wake-up; the level-triggered poll wakes again for the rest */
+#define SLOT 9232 /* batch mode: one jumbo frame (9000 + headers) per recvmmsg slot */
+#define REC_HDR 16 /* batch record: u32 len, u32 pkttype, u64 ts (little-endian), then the frame */
+#define OPEN_NO_TX_STAMP 1
+#define OPEN_BATCH 2
 
 typedef struct {
   napi_env env;
@@ -38,7 +48,9 @@ typedef struct {
   int handle_closed;  /* uv_close finished */
   int finalized;      /* the JS external is gone */
   int ts_mode;        /* 1 = SO_TIMESTAMPING, 2 = SO_TIMESTAMPNS, 0 = none */
-  unsigned char *buf;
+  int tx_stamp;       /* read the kernel TX stamp on send */
+  int batch;          /* OPEN_BATCH */
+  unsigned char *buf; /* RX_BUF, or BATCH slots of SLOT bytes in batch mode */
 } sock_t;
 
 static const char *errno_name(int e) {
@@ -136,6 +148,67 @@ static void deliver(sock_t *s, size_t len, unsigned pkttype, uint64_t ts) {
   napi_close_handle_scope(env, scope);
 }
 
+static void put_le(unsigned char *p, uint64_t v, int n) {
+  for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Batch mode: one recvmmsg for up to BATCH frames, one Buffer of records (REC_HDR + frame,
+ * padded to 8 bytes) and one callback (buffer, count). Returns the number of frames read. */
+static int read_batch(sock_t *s) {
+  struct mmsghdr mm[BATCH];
+  struct iovec iov[BATCH];
+  struct sockaddr_ll from[BATCH];
+  char ctrl[BATCH][128];
+  memset(mm, 0, sizeof mm);
+  for (int i = 0; i < BATCH; i++) {
+    iov[i].iov_base = s->buf + (size_t)i * SLOT; iov[i].iov_len = SLOT;
+    mm[i].msg_hdr.msg_name = &from[i]; mm[i].msg_hdr.msg_namelen = sizeof from[i];
+    mm[i].msg_hdr.msg_iov = &iov[i]; mm[i].msg_hdr.msg_iovlen = 1;
+    mm[i].msg_hdr.msg_control = ctrl[i]; mm[i].msg_hdr.msg_controllen = sizeof ctrl[i];
+  }
+  int n = recvmmsg(s->fd, mm, BATCH, MSG_DONTWAIT, NULL);
+  if (n <= 0) return 0; /* EAGAIN: drained; other errors: retried on the next wake-up */
+  size_t total = 0;
+  int count = 0;
+  for (int i = 0; i < n; i++) {
+    if (from[i].sll_pkttype == PACKET_OUTGOING) continue;
+    total += (REC_HDR + mm[i].msg_len + 7) & ~(size_t)7;
+    count++;
+  }
+  if (count == 0) return n;
+  uint64_t fallback = 0;
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value cb, global, argv[2], result;
+  void *out;
+  napi_get_reference_value(env, s->callback, &cb);
+  napi_get_global(env, &global);
+  napi_create_buffer(env, total, &out, &argv[0]);
+  unsigned char *p = out;
+  for (int i = 0; i < n; i++) {
+    if (from[i].sll_pkttype == PACKET_OUTGOING) continue;
+    size_t len = mm[i].msg_len;
+    uint64_t ts = cmsg_ts(&mm[i].msg_hdr);
+    if (!ts) ts = fallback ? fallback : (fallback = now_ns());
+    put_le(p, len, 4);
+    put_le(p + 4, from[i].sll_pkttype, 4);
+    put_le(p + 8, ts, 8);
+    memcpy(p + REC_HDR, s->buf + (size_t)i * SLOT, len);
+    size_t rec = (REC_HDR + len + 7) & ~(size_t)7;
+    memset(p + REC_HDR + len, 0, rec - REC_HDR - len);
+    p += rec;
+  }
+  napi_create_uint32(env, (uint32_t)count, &argv[1]);
+  if (napi_make_callback(env, s->async_ctx, global, cb, 2, argv, &result) == napi_pending_exception) {
+    napi_value err;
+    napi_get_and_clear_last_exception(env, &err);
+    napi_fatal_exception(env, err);
+  }
+  napi_close_handle_scope(env, scope);
+  return n;
+}
+
 static void on_readable(uv_poll_t *h, int status, int events) {
   sock_t *s = (sock_t *)h->data;
   if (status < 0) {
@@ -147,6 +220,12 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
     drain_errqueue(s);
     if (!s->closed) uv_poll_start(&s->poll, UV_READABLE, on_readable);
+    return;
+  }
+  if (s->batch) {
+    /* A few batches per wake-up; the level-triggered poll comes back for the rest. */
+    for (int r = 0; r < 4 && !s->closed; r++)
+      if (read_batch(s) < BATCH) break;
     return;
   }
   for (int i = 0; i < BATCH && !s->closed; i++) {
@@ -214,16 +293,20 @@ static int get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
   return 1;
 }
 
-/* open(ifindex, ethertype, onFrame(buf, pkttype, tsNs)) -> handle */
+/* open(ifindex, ethertype, onFrame, flags = 0, rcvbuf = 0) -> handle. onFrame(buf, pkttype,
+ * tsNs) per frame, or with OPEN_BATCH onFrame(records, count) per batch. */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t ifindex = 0, proto = 0;
   napi_valuetype t;
   if (argc < 3 || napi_get_value_int32(env, argv[0], &ifindex) != napi_ok || napi_get_value_int32(env, argv[1], &proto) != napi_ok ||
       napi_typeof(env, argv[2], &t) != napi_ok || t != napi_function || ifindex <= 0 || proto < 0 || proto > 0xffff)
     return throw_type(env, "open(ifindex > 0, ethertype 0..65535, onFrame)");
+  int32_t flags_arg = 0, rcvbuf = 0;
+  if (argc >= 4 && napi_get_value_int32(env, argv[3], &flags_arg) != napi_ok) return throw_type(env, "open(): flags must be a number");
+  if (argc >= 5 && napi_get_value_int32(env, argv[4], &rcvbuf) != napi_ok) return throw_type(env, "open(): rcvbuf must be a number");
   /* Protocol 0 at socket() registers no packet hook, so bind() below need not unregister one
    * (which waits for an RCU grace period: milliseconds, more on a busy host). */
   int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -234,7 +317,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   sll.sll_ifindex = ifindex;
   if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) { int e = errno; close(fd); return throw_errno(env, e, "bind(AF_PACKET)"); }
   int ts_mode = 1;
-  int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_TSONLY;
+  if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* capped by rmem_max: best effort */
+  int tx_stamp = !(flags_arg & OPEN_NO_TX_STAMP);
+  int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | (tx_stamp ? SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_TSONLY : 0);
   if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) < 0) {
     int on = 1;
     ts_mode = setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0 ? 0 : 2;
@@ -242,9 +328,11 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   uv_loop_t *loop = NULL;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) { close(fd); return throw_errno(env, EINVAL, "napi_get_uv_event_loop"); }
   sock_t *s = calloc(1, sizeof *s);
-  unsigned char *buf = malloc(RX_BUF);
+  int batch = (flags_arg & OPEN_BATCH) != 0;
+  unsigned char *buf = malloc(batch ? (size_t)BATCH * SLOT : RX_BUF);
   if (!s || !buf) { free(s); free(buf); close(fd); return throw_errno(env, ENOMEM, "malloc"); }
   s->env = env; s->fd = fd; s->ifindex = ifindex; s->ts_mode = ts_mode; s->buf = buf;
+  s->tx_stamp = tx_stamp; s->batch = batch;
   int rc = uv_poll_init_socket(loop, &s->poll, fd);
   if (rc < 0) { free(buf); free(s); close(fd); return throw_errno(env, -rc, "uv_poll_init"); }
   s->poll.data = s;
@@ -277,10 +365,11 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   to.sll_protocol = htons((uint16_t)((f[12] << 8) | f[13]));
   to.sll_halen = 6;
   memcpy(to.sll_addr, f, 6);
-  if (s->ts_mode == 1) drain_errqueue(s); /* stale stamps must not be taken for this frame's */
+  int stamp = s->ts_mode == 1 && s->tx_stamp;
+  if (stamp) drain_errqueue(s); /* stale stamps must not be taken for this frame's */
   uint64_t before = now_ns();
   if (sendto(s->fd, data, len, 0, (struct sockaddr *)&to, sizeof to) < 0) return throw_errno(env, errno, "sendto");
-  uint64_t kernel = s->ts_mode == 1 ? drain_errqueue(s) : 0;
+  uint64_t kernel = stamp ? drain_errqueue(s) : 0;
   napi_value out, ns, k;
   napi_create_object(env, &out);
   napi_create_bigint_uint64(env, kernel ? kernel : before, &ns);

@@ -1,8 +1,9 @@
 // Frame ports over the packet layer: per interface one AF_PACKET socket for ARP and one for
 // IPv6 with the NDP filter, decoding with the core/packet codecs into the responder's shapes
 // and encoding its replies. Malformed frames are dropped here and counted by the caller.
-import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, macToBytes } from "../../core/packet/ethernet.ts";
-import { ARPHRD_ETHER, decodeArpFrame } from "../../core/packet/arp.ts";
+import { ETHERTYPE_ARP, ETHERTYPE_IPV6, macToBytes } from "../../core/packet/ethernet.ts";
+import { ARPHRD_ETHER } from "../../core/packet/arp.ts";
+import { decodeArpEthernetFrame } from "../../core/announce/arp-decode.ts";
 import { parseIPv4 } from "../../core/packet/addr.ts";
 import { decodeNdpFrame, encodeNdpFrame, linkLayerOption } from "../../core/packet/ndp.ts";
 import { NDP_FILTER } from "../../core/packet/bpf.ts";
@@ -14,12 +15,7 @@ import type { FramePort, OutFrame, PortOpener } from "./engine.ts";
 export function decodeFrame(data: Uint8Array): DecodedFrame | undefined {
   if (data.length < 14) return undefined;
   const ethertype = ((data[12] ?? 0) << 8) | (data[13] ?? 0);
-  if (ethertype === ETHERTYPE_ARP) {
-    const r = decodeArpFrame(data);
-    if (!r.ok || r.value.arp.htype !== ARPHRD_ETHER || r.value.arp.ptype !== ETHERTYPE_IPV4) return undefined;
-    const { eth, arp } = r.value;
-    return { kind: "arp", ethSrc: eth.src, ethDst: eth.dst, op: arp.op, senderMac: arp.sha, senderIp: arp.spa, targetMac: arp.tha, targetIp: arp.tpa };
-  }
+  if (ethertype === ETHERTYPE_ARP) return decodeArpEthernetFrame(data);
   if (ethertype === ETHERTYPE_IPV6) {
     const r = decodeNdpFrame(data);
     if (!r.ok) return undefined;
@@ -83,6 +79,8 @@ export function encodeFrame(f: OutFrame): Uint8Array {
   return encodeNdpFrame({ ethDst: f.ethDst, ethSrc: f.ethSrc, ipSrc: f.ipSrc, ipDst: f.ipDst, hopLimit: f.hopLimit, msg: { type: "ns", target: f.target, options: [] } });
 }
 
+const RECEIVE_BUFFER_BYTES = 4 << 20;
+
 export const openPacketPort: PortOpener = async (link, onFrame, onError) => {
   const deliver = (fr: PacketFrame): void => {
     let d: DecodedFrame | undefined;
@@ -93,10 +91,12 @@ export const openPacketPort: PortOpener = async (link, onFrame, onError) => {
     }
     if (d) onFrame(d);
   };
-  const arp = PacketSocket.open({ ifname: link.name, ifindex: link.ifindex, ethertype: ETHERTYPE_ARP });
+  // Replies need no TX timestamps; a 4 MiB receive queue (≈ 5,000 requests) absorbs GC pauses.
+  const opts = { ifname: link.name, ifindex: link.ifindex, txTimestamps: false, receiveBufferBytes: RECEIVE_BUFFER_BYTES };
+  const arp = PacketSocket.open({ ...opts, ethertype: ETHERTYPE_ARP });
   let v6: PacketSocket | undefined;
   try {
-    v6 = PacketSocket.open({ ifname: link.name, ifindex: link.ifindex, ethertype: ETHERTYPE_IPV6 });
+    v6 = PacketSocket.open({ ...opts, ethertype: ETHERTYPE_IPV6 });
     v6.attachFilter(NDP_FILTER);
   } catch (err) {
     arp.close();

@@ -5,7 +5,7 @@ import { endianness } from "node:os";
 import { LbctlError } from "../../cli/errors.ts";
 import { encodeBpf, type BpfInstruction } from "../../core/packet/bpf.ts";
 import { macToBytes } from "../../core/packet/ethernet.ts";
-import { loadBinding, type PacketBinding, type PacketHandle, type SendStamp } from "./binding.ts";
+import { loadBinding, OPEN_NO_TX_STAMP, type PacketBinding, type PacketHandle, type SendStamp } from "./binding.ts";
 import { assertTestNetns } from "./netns-guard.ts";
 
 export { PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST } from "../../core/packet/ethernet.ts";
@@ -22,6 +22,13 @@ export interface PacketSocketOptions {
   ifname: string;
   ifindex: number;
   ethertype: number;
+  /**
+   * Read the kernel's TX timestamp of every send (default true): two extra error-queue reads per
+   * send, which only RTT measurements (arping) need. Without it send() stamps just before sendto.
+   */
+  txTimestamps?: boolean;
+  /** Receive queue size in bytes (SO_RCVBUFFORCE, else SO_RCVBUF capped by rmem_max); default the kernel's. */
+  receiveBufferBytes?: number;
   binding?: PacketBinding;
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -43,12 +50,30 @@ export class PacketSocket extends EventEmitter<{ frame: [PacketFrame] }> {
     assertTestNetns(o.env ?? process.env);
     const binding = o.binding ?? loadBinding(o.env);
     const sock = new PacketSocket(o.ifname, binding);
+    const flags = o.txTimestamps === false ? OPEN_NO_TX_STAMP : 0;
+    const rcvbuf = o.receiveBufferBytes ?? 0;
     try {
-      sock.handle = binding.open(o.ifindex, o.ethertype, (data, pkttype, timestampNs) => sock.emit("frame", { data, pkttype, timestampNs }));
+      // Batch delivery when the binding has it: one native callback per wake-up, not per frame.
+      sock.handle = binding.openBatch
+        ? binding.openBatch(o.ifindex, o.ethertype, (records, count) => sock.emitBatch(records, count), flags, rcvbuf)
+        : binding.open(o.ifindex, o.ethertype, (data, pkttype, timestampNs) => sock.emit("frame", { data, pkttype, timestampNs }), flags, rcvbuf);
     } catch (err) {
       throw explain(err, `opening a packet socket on ${o.ifname}`);
     }
     return sock;
+  }
+
+  /** Splits a batch (layout: PacketBinding.openBatch) into 'frame' events; frames share its memory. */
+  private emitBatch(records: Buffer, count: number): void {
+    let off = 0;
+    for (let i = 0; i < count && off + 16 <= records.length; i++) {
+      const len = records.readUInt32LE(off);
+      const pkttype = records.readUInt32LE(off + 4);
+      const timestampNs = records.readBigUInt64LE(off + 8);
+      const data = records.subarray(off + 16, off + 16 + len);
+      off += (16 + len + 7) & ~7;
+      this.emit("frame", { data, pkttype, timestampNs });
+    }
   }
 
   get closed(): boolean {

@@ -93,3 +93,30 @@ test("netns guard: refuses to open outside a test namespace when LBCTL_TEST_NETN
   );
   assert.deepEqual(f.calls, [], "the binding was never touched");
 });
+
+test("PacketSocket: a batch from openBatch becomes one 'frame' event per record; options reach the binding", () => {
+  const f = fakeBinding();
+  let onBatch: ((records: Buffer, count: number) => void) | undefined;
+  const opened: unknown[] = [];
+  f.binding.openBatch = (ifindex, ethertype, cb, flags, rcvbuf) => {
+    opened.push([ifindex, ethertype, flags, rcvbuf]);
+    onBatch = cb;
+    return { id: 2 } as unknown as PacketHandle;
+  };
+  const s = PacketSocket.open({ ifname: "vA", ifindex: 3, ethertype: 0x806, txTimestamps: false, receiveBufferBytes: 1 << 20, binding: f.binding, env: {} });
+  assert.deepEqual(opened, [[3, 0x806, 1, 1 << 20]]);
+  const got: [string, number, bigint][] = [];
+  s.on("frame", (fr) => got.push([fr.data.toString("hex"), fr.pkttype, fr.timestampNs]));
+  // Records: u32 len, u32 pkttype, u64 ts (LE), frame, zero padding to 8 bytes.
+  const rec = (data: number[], pkttype: number, ts: bigint): Buffer => {
+    const b = Buffer.alloc((16 + data.length + 7) & ~7);
+    b.writeUInt32LE(data.length, 0);
+    b.writeUInt32LE(pkttype, 4);
+    b.writeBigUInt64LE(ts, 8);
+    Buffer.from(data).copy(b, 16);
+    return b;
+  };
+  onBatch?.(Buffer.concat([rec([1, 2, 3], 1, 10n), rec([4, 5, 6, 7, 8, 9, 10, 11], 0, 2n ** 60n), rec([], 3, 0n)]), 3);
+  assert.deepEqual(got, [["010203", 1, 10n], ["0405060708090a0b", 0, 2n ** 60n], ["", 3, 0n]]);
+  s.close();
+});
