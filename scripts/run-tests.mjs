@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 // Runs every compiled test file under dist/test with node's built-in test runner.
 // Node 20's `--test` takes no globs, so the files are collected here.
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+
+// The native addon is built by `npm install`, not by `npm run build`: rebuild it here when its
+// source is newer than the binary, so a pulled change to native/ cannot test against a stale one.
+const addonSrc = new URL("../native/packet.c", import.meta.url).pathname;
+const addonBin = new URL("../build/Release/lbctl_packet.node", import.meta.url).pathname;
+if (existsSync(addonSrc) && existsSync(addonBin) && statSync(addonSrc).mtimeMs > statSync(addonBin).mtimeMs) {
+  console.error("native/packet.c changed since the addon was built: rebuilding it");
+  spawnSync("npm", ["run", "build:addon"], { stdio: ["ignore", "ignore", "inherit"] });
+}
 
 const root = new URL("../dist/test/", import.meta.url).pathname;
 const filter = process.argv.slice(2);
@@ -20,7 +29,14 @@ if (files.length === 0) {
   process.exit(1);
 }
 const reporter = process.stdout.isTTY ? "spec" : "tap";
-const res = spawnSync(process.execPath, ["--test", `--test-reporter=${reporter}`, "--test-concurrency=2", ...files], {
-  stdio: "inherit",
-});
+// Watchdogs: a test that hangs fails after TEST_TIMEOUT_MS instead of blocking CI, and the whole
+// run is killed after RUN_TIMEOUT_MS (the suite takes about one minute).
+const TEST_TIMEOUT_MS = 180_000;
+const RUN_TIMEOUT_MS = 20 * 60_000;
+const res = spawnSync(
+  process.execPath,
+  ["--test", `--test-reporter=${reporter}`, "--test-concurrency=2", `--test-timeout=${TEST_TIMEOUT_MS}`, ...files],
+  { stdio: "inherit", timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" },
+);
+if (res.error) console.error(`test run stopped: ${res.error.message}`);
 process.exit(res.status ?? 1);

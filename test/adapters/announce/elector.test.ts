@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GroupElector, type LeaseStore } from "../../../src/adapters/announce/elector.ts";
@@ -23,13 +23,22 @@ class MemStore {
   }
 }
 
+// Every elector a test starts is stopped afterwards, also when an assertion failed midway:
+// a running elector's timers would otherwise keep the test process alive.
+const running: GroupElector[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((e) => e.stop(false)));
+});
+
 function elector(store: MemStore, id: string, events: string[]) {
-  return new GroupElector({
+  const e = new GroupElector({
     name: "lbctl-l2-192-0-2-10", identity: id, timing: T, store: store.for(id),
     log: makeLogger({ write: () => true }, "text", "error", Date.now), now: Date.now, random: () => 0,
     annotations: () => ({ "lbctl.io/interfaces": `eth0=${id}` }),
     onLeading: (l) => events.push(`${id}:${l ? "lead" : "stop"}@${Date.now()}`),
   });
+  running.push(e);
+  return e;
 }
 
 test("one leader; SIGTERM-style release hands over within about one retry period", async () => {
@@ -86,7 +95,8 @@ test("API down for the leader: it stops answering within the renew deadline, bef
   store.down.add("a");
   while (a.isLeading() && Date.now() - t0 < 2000) await sleep(5);
   const stoppedAfter = Date.now() - t0;
-  assert.ok(stoppedAfter <= T.renewDeadlineMs + 20, `stopped after ${stoppedAfter} ms`);
+  // Timers run late on a loaded machine; what matters is stopping well before the lease could expire.
+  assert.ok(stoppedAfter <= T.renewDeadlineMs + 150 && stoppedAfter < T.leaseDurationMs - 300, `stopped after ${stoppedAfter} ms`);
   assert.equal(b.isLeading(), false, "standby must not lead yet");
   while (!b.isLeading() && Date.now() - t0 < 3000) await sleep(5);
   assert.ok(b.isLeading());
