@@ -14,7 +14,7 @@ export interface Runner {
   action<A extends unknown[]>(impl: (...args: A) => CommandResult): (...args: A) => Promise<void>;
 }
 
-export function buildProgram(ctx: CliContext, setCode: (code: number) => void): Command {
+export async function buildProgram(ctx: CliContext, setCode: (code: number) => void, argv: readonly string[] = []): Promise<Command> {
   const program = new Command("lbctl");
   program
     .description("LoadBalancer toolkit for bare-metal Kubernetes: LB-IPAM pools, service maps, arping, L2 announcer")
@@ -41,7 +41,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     ctx,
     action: (impl) => async (...args) => setCode(await impl(...args)),
   };
-  registerCommands(program, runner);
+  await registerCommands(program, runner, argv);
   // Every sub-command inherits the output wiring and the exit override.
   const propagate = (cmd: Command): void => {
     for (const sub of cmd.commands) {
@@ -60,8 +60,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 /** Runs the CLI with argv (without node and script) and returns the exit code. Never throws. */
 export async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   let code = EXIT_OK;
-  const program = buildProgram(ctx, (c) => (code = c));
   try {
+    const program = await buildProgram(ctx, (c) => (code = c), argv);
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (err) {

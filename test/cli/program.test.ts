@@ -43,3 +43,19 @@ test("bin/lbctl runs as a real process", async () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test("only the named command group is loaded; root options and their values are skipped", async () => {
+  const { commandWord } = await import("../../src/cli/commands/index.ts");
+  const cases: [string[], string | undefined][] = [
+    [["pool", "alloc"], "pool"],
+    [["--kubeconfig", "kc", "svc", "ls"], "svc"],
+    [["--context=x", "arping", "-c", "1"], "arping"],
+    [["--no-color", "l2", "status"], "l2"],
+    [["--help"], undefined],
+    [["--", "pool"], undefined],
+  ];
+  for (const [argv, want] of cases) assert.equal(commandWord(argv), want, argv.join(" "));
+  const r = await runCli(["--kubeconfig", "/nonexistent", "pool", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Usage: lbctl pool/);
+});
