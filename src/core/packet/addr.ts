@@ -1,18 +1,12 @@
-// IPv4/IPv6 text <-> bytes for the packet codecs. Self-contained on purpose: the codecs only need
-// byte conversion and RFC 5952 canonical text, so that decode(encode(x)) = x holds on strings.
+// IPv4/IPv6 text <-> bytes for the packet codecs: a byte-level view over core/ip.ts, which is the
+// one parser and RFC 5952 formatter in lbctl, so codecs and the allocator agree on every string.
+import { formatIp, parseIp, type Ip } from "../ip.ts";
 
 export function parseIPv4(text: string): Uint8Array | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] ?? "";
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
-  }
-  return out;
+  const ip = parseIp(text);
+  if (!ip || ip.family !== 4) return undefined;
+  const v = ip.w3;
+  return Uint8Array.of(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
 }
 
 export function formatIPv4(bytes: Uint8Array, offset = 0): string {
@@ -21,63 +15,24 @@ export function formatIPv4(bytes: Uint8Array, offset = 0): string {
 
 /** Parses IPv6 text (with "::" and an optional trailing dotted IPv4); no zone ids. */
 export function parseIPv6(text: string): Uint8Array | undefined {
-  if (text.length === 0 || text.length > 45) return undefined;
-  let head = text;
-  let v4: Uint8Array | undefined;
-  const lastColon = text.lastIndexOf(":");
-  if (text.includes(".")) {
-    v4 = parseIPv4(text.slice(lastColon + 1));
-    if (!v4) return undefined;
-    head = text.slice(0, lastColon + 1) + "0:0"; // placeholder groups, replaced below
-  }
-  const halves = head.split("::");
-  if (halves.length > 2) return undefined;
-  const groups = (s: string): number[] | undefined => {
-    if (s === "") return [];
-    const out: number[] = [];
-    for (const g of s.split(":")) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const left = groups(halves[0] ?? "");
-  const right = halves.length === 2 ? groups(halves[1] ?? "") : [];
-  if (!left || !right) return undefined;
-  const total = left.length + right.length;
-  if (halves.length === 2 ? total > 7 : total !== 8) return undefined;
-  const all = [...left, ...new Array<number>(8 - total).fill(0), ...right];
+  const ip = parseIp(text);
+  if (!ip || ip.family !== 6) return undefined;
   const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
+  [ip.w0, ip.w1, ip.w2, ip.w3].forEach((w, i) => {
+    out[i * 4] = w >>> 24;
+    out[i * 4 + 1] = (w >>> 16) & 255;
+    out[i * 4 + 2] = (w >>> 8) & 255;
+    out[i * 4 + 3] = w & 255;
   });
-  if (v4) out.set(v4, 12);
   return out;
 }
 
 /** RFC 5952 text: lowercase, no leading zeros, the longest run (>= 2) of zero groups as "::". */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(((bytes[offset + i * 2] ?? 0) << 8) | (bytes[offset + i * 2 + 1] ?? 0));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (a: number[]): string => a.map((n) => n.toString(16)).join(":");
-  if (bestLen < 2) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+  const word = (i: number): number =>
+    (((bytes[offset + i] ?? 0) << 24) | ((bytes[offset + i + 1] ?? 0) << 16) | ((bytes[offset + i + 2] ?? 0) << 8) | (bytes[offset + i + 3] ?? 0)) >>> 0;
+  const ip: Ip = { family: 6, w0: word(0), w1: word(4), w2: word(8), w3: word(12) };
+  return formatIp(ip);
 }
 
 export type Family = 4 | 6;
