@@ -2,7 +2,7 @@
 // send for an address we are about to claim, and which received frames show another host
 // already using it. A probe that meets an answer must not claim (unless the user forces it).
 import { BROADCAST_MAC, familyOf, IPV4_ANY, IPV6_ANY, ipv6MulticastMac, solicitedNodeAddress, ZERO_MAC } from "./addr.ts";
-import { ARP_REPLY, ARP_REQUEST, type DecodedFrame } from "./responder.ts";
+import { ARP_REPLY, ARP_REQUEST, type ArpFrame, type DecodedFrame } from "./responder.ts";
 
 export interface ProbeSettings {
   /** Probes per address (RFC 5227 PROBE_NUM = 3). */
@@ -14,16 +14,8 @@ export interface ProbeSettings {
 /** Shorter than RFC 5227's 1–2 s spacing: on a LAN answers come back in well under 100 ms. */
 export const DEFAULT_PROBE: ProbeSettings = { count: 3, intervalMs: 200 };
 
-export interface ArpProbe {
-  readonly kind: "arp";
-  readonly ethSrc: string;
-  readonly ethDst: string;
-  readonly op: number;
-  readonly senderMac: string;
-  readonly senderIp: string;
-  readonly targetMac: string;
-  readonly targetIp: string;
-}
+/** An RFC 5227 probe to send: an ARP frame like any other. */
+export type ArpProbe = ArpFrame;
 
 export interface DadProbe {
   readonly kind: "ns";

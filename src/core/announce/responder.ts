@@ -44,16 +44,8 @@ export interface NaFrame {
 
 export type DecodedFrame = ArpFrame | NsFrame | NaFrame;
 
-export interface ArpReply {
-  readonly kind: "arp";
-  readonly ethSrc: string;
-  readonly ethDst: string;
-  readonly op: number;
-  readonly senderMac: string;
-  readonly senderIp: string;
-  readonly targetMac: string;
-  readonly targetIp: string;
-}
+/** An ARP frame to send: the same fields as a decoded one. */
+export type ArpReply = ArpFrame;
 
 export interface NaReply {
   readonly kind: "na";
