@@ -10,7 +10,8 @@ export function canonicalIp(s: string): string | undefined {
   const c = canonicalIP(s.trim());
   if (c === undefined) return undefined;
   // IPv4-mapped IPv6 (::ffff:a.b.c.d) is not announced as IPv6; refuse rather than guess.
-  if (c.family === 6 && /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(c.ip)) return undefined;
+  // (core/ip.ts prints them with the dotted tail, RFC 5952 §5.)
+  if (c.family === 6 && /^::ffff:\d{1,3}(\.\d{1,3}){3}$/.test(c.ip)) return undefined;
   return c.ip;
 }
 
