@@ -2,7 +2,7 @@
 // send for an address we are about to claim, and which received frames show another host
 // already using it. A probe that meets an answer must not claim (unless the user forces it).
 import { BROADCAST_MAC, familyOf, IPV4_ANY, IPV6_ANY, ipv6MulticastMac, solicitedNodeAddress, ZERO_MAC } from "./addr.ts";
-import { ARP_REPLY, ARP_REQUEST, type ArpFrame, type DecodedFrame } from "./responder.ts";
+import { ARP_REPLY, ARP_REQUEST, type ArpFrame, type DecodedFrame, type NsFrame } from "./responder.ts";
 
 export interface ProbeSettings {
   /** Probes per address (RFC 5227 PROBE_NUM = 3). */
@@ -17,15 +17,8 @@ export const DEFAULT_PROBE: ProbeSettings = { count: 3, intervalMs: 200 };
 /** An RFC 5227 probe to send: an ARP frame like any other. */
 export type ArpProbe = ArpFrame;
 
-export interface DadProbe {
-  readonly kind: "ns";
-  readonly ethSrc: string;
-  readonly ethDst: string;
-  readonly ipSrc: string;
-  readonly ipDst: string;
-  readonly hopLimit: 255;
-  readonly target: string;
-}
+/** An RFC 4862 DAD probe: a Neighbour Solicitation from :: without a Source LLA option. */
+export type DadProbe = NsFrame & { readonly hopLimit: 255; readonly sourceLla?: undefined };
 
 export function probeFrame(ip: string, mac: string): ArpProbe | DadProbe {
   if (familyOf(ip) === 6) {
