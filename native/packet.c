@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -248,9 +249,30 @@ static void maybe_free(sock_t *s) {
   if (s->handle_closed && s->finalized) { free(s->buf); free(s); }
 }
 
+static void *close_fd_thread(void *arg) {
+  close((int)(intptr_t)arg);
+  return NULL;
+}
+
+/* Releasing an AF_PACKET socket waits for an RCU grace period in the kernel (packet_release ->
+ * synchronize_net, 7-15 ms here). Nothing needs to wait for it, so a detached thread pays it
+ * while the caller goes on (and a short-lived `lbctl arping` exits meanwhile). */
+static void close_in_background(int fd) {
+  pthread_t t;
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) == 0) {
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    int rc = pthread_create(&t, &attr, close_fd_thread, (void *)(intptr_t)fd);
+    pthread_attr_destroy(&attr);
+    if (rc == 0) return;
+  }
+  close(fd);
+}
+
 static void on_handle_closed(uv_handle_t *h) {
   sock_t *s = (sock_t *)h->data;
-  close(s->fd);
+  close_in_background(s->fd);
   s->fd = -1;
   s->handle_closed = 1;
   maybe_free(s);
