@@ -3,8 +3,7 @@
 //  1. RTT accuracy: lbctl's printed RTT and iputils' printed RTT against the wire RTT taken from
 //     a tcpdump capture (kernel timestamps, ns precision) of the same probes.
 //  2. Wall time of `arping -c 1` (lbctl, iputils, iputils -f) against a bare `node -e 0`.
-//  3. Where lbctl's time goes (bench/_arping-phases.ts).
-import { fileURLToPath } from "node:url";
+//  3. Where lbctl's time goes (the launcher's LBCTL_TRACE_LAUNCH marks).
 import { NetnsLab, netnsUnavailable, twoHosts, type ExecResult } from "../test/helpers/netns.ts";
 import { LBCTL_BIN } from "../test/helpers/cli.ts";
 
@@ -56,6 +55,16 @@ interface Timing {
 }
 
 const CPU_MARK = "BENCHCPU";
+
+/** The launcher's trace marks (bin/lbctl), named for the table. */
+const PHASES: Record<string, string> = {
+  node: "node bootstrap (process start → bin/lbctl)",
+  "bundle read": "read dist/lbctl.cjs",
+  compiled: "compile, from V8's code cache",
+  "top level": "bundle top level (commander, CLI modules)",
+  "command done": "command: arguments, interface facts, addon, socket, probe, reply, settle window, output",
+  exit: "event loop drains, exit handlers",
+};
 
 /** Runs every command once per round (interleaved, so load swings hit all alike); wall ms per command. */
 async function walls(lab: NetnsLab, ns: string, cmds: [string, string[], number][]): Promise<Map<string, Timing>> {
@@ -109,6 +118,7 @@ try {
     ["lbctl version", [node, LBCTL_BIN, "version"], N],
     ["lbctl arping -i vA -c 1", [node, LBCTL_BIN, "arping", "-i", "vA", "-c", "1", target], N],
     ["lbctl arping -c 1 (interface chosen by subnet)", [node, LBCTL_BIN, "arping", "-c", "1", target], N],
+    ["lbctl arping -i vA -c 1, module graph (env LBCTL_NO_BUNDLE=1)", ["env", "LBCTL_NO_BUNDLE=1", node, LBCTL_BIN, "arping", "-i", "vA", "-c", "1", target], N],
     ["iputils arping -I vA -c 1", ["arping", "-I", "vA", "-c", "1", target], Math.min(N, 3)],
     ["iputils arping -I vA -f -c 1", ["arping", "-I", "vA", "-f", "-c", "1", target], N],
   ];
@@ -125,16 +135,17 @@ try {
     );
   }
 
-  // 3. Phases
-  const phases = fileURLToPath(new URL("./_arping-phases.js", import.meta.url));
+  // 3. Phases, from the launcher's own trace (LBCTL_TRACE_LAUNCH=1: ms since process start)
   const samples: [string, number][][] = [];
   for (let i = 0; i < N; i++) {
-    const r = await lab.exec(a, [node, phases, "arping", "-i", "vA", "-c", "1", target], { env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1" } });
-    const last = r.stderr.trim().split("\n").pop() ?? "{}";
-    const marks = (JSON.parse(last) as { marks: [string, number][] }).marks;
-    // what the parent saw beyond the last mark: ip netns exec + timeout, and the process exit, where
-    // closing the AF_PACKET socket waits for an RCU grace period (packet_release → synchronize_net)
-    marks.push(["exit + ip netns exec/timeout (socket release waits an RCU grace period)", r.ms]);
+    const r = await lab.exec(a, [node, LBCTL_BIN, "arping", "-i", "vA", "-c", "1", target], {
+      env: { ...process.env, LBCTL_TEST_NETNS_GUARD: "1", LBCTL_TRACE_LAUNCH: "1" },
+    });
+    const line = /ms since process start: (.*)$/m.exec(r.stderr)?.[1] ?? "";
+    const marks = line.split(", ").map((m): [string, number] => [PHASES[m.replace(/ [\d.]+$/, "")] ?? m, Number(m.split(" ").pop())]);
+    // what the parent saw beyond the last mark: Node's teardown and the process exit, plus
+    // ip netns exec + timeout (the socket's RCU grace period runs on a thread meanwhile)
+    marks.push(["process exit + ip netns exec/timeout", r.ms]);
     samples.push(marks);
   }
   console.log(`\n## Where lbctl arping -c 1 spends its time (median of ${N}, ms since process start)\n`);

@@ -1,15 +1,5 @@
-// Process entry: the only place that sets the exit code.
-import { processContext } from "../cli/context.ts";
-import { run } from "../cli/program.ts";
+// The entry point as an ES module graph (dist/src/bin/lbctl.js): what bin/lbctl falls back to
+// when the bundle cannot run (Node < 20.19, LBCTL_NO_BUNDLE=1). See docs/decisions.md.
+import { main } from "./main.ts";
 
-// `lbctl … | head`: once the reader has gone, stop quietly instead of dying on an EPIPE stack
-// trace, as a shell user expects. Other stream errors are real and keep their default handling.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPIPE") throw err;
-    process.exit(process.exitCode ?? 0);
-  });
-}
-
-const code = await run(processContext(), process.argv.slice(2));
-process.exitCode = code;
+await main();

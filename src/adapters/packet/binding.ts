@@ -2,6 +2,7 @@
 // frames must work where it could not be built, and `lbctl --help` must not pay for it.
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LbctlError } from "../../cli/errors.ts";
 
@@ -37,8 +38,25 @@ export interface PacketBinding {
   timestampMode(handle: PacketHandle): "timestamping" | "timestampns" | "none";
 }
 
-const root = fileURLToPath(new URL("../../../../", import.meta.url));
-export const ADDON_CANDIDATES = ["build/Release/lbctl_packet.node", "build/Debug/lbctl_packet.node"].map((p) => root + p);
+const ADDON_PATHS = ["build/Release/lbctl_packet.node", "build/Debug/lbctl_packet.node"];
+
+/**
+ * The checkout (or installed package) root: the nearest directory above this code that holds
+ * binding.gyp. This module runs at dist/src/adapters/packet/ and, bundled, at dist/lbctl.cjs.
+ */
+function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "binding.gyp"))) return dir;
+    if (dirname(dir) === dir) return here;
+  }
+}
+
+/** Where the addon may be, most likely first. */
+export function addonCandidates(): string[] {
+  const root = packageRoot();
+  return ADDON_PATHS.map((p) => join(root, p));
+}
 
 let cached: PacketBinding | undefined;
 
@@ -46,10 +64,11 @@ let cached: PacketBinding | undefined;
 export function loadBinding(env: Readonly<Record<string, string | undefined>> = process.env): PacketBinding {
   if (cached) return cached;
   const override = env["LBCTL_PACKET_ADDON"];
-  const path = override ?? ADDON_CANDIDATES.find((p) => existsSync(p));
+  const candidates = addonCandidates();
+  const path = override ?? candidates.find((p) => existsSync(p));
   if (path === undefined || !existsSync(path)) {
     throw new LbctlError(
-      `the packet addon is not built (looked for ${override ?? ADDON_CANDIDATES[0]}): run \`npm run build:addon\` in the lbctl checkout (needs a C compiler, make, python3 and the Node headers)`,
+      `the packet addon is not built (looked for ${override ?? candidates[0]}): run \`npm run build:addon\` in the lbctl checkout (needs a C compiler, make, python3 and the Node headers)`,
       { exitCode: 2, code: "E_ADDON_MISSING" },
     );
   }
