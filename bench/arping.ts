@@ -62,7 +62,12 @@ const PHASES: Record<string, string> = {
   "bundle read": "read dist/lbctl.cjs",
   compiled: "compile, from V8's code cache",
   "top level": "bundle top level (commander, CLI modules)",
-  "command done": "command: arguments, interface facts, addon, socket, probe, reply, settle window, output",
+  "arguments and interface checked": "CLI parse, arping's arguments, interface facts",
+  "addon loaded": "packet addon load (dlopen)",
+  "socket open": "AF_PACKET socket open + bind",
+  "first reply": "first probe sent, first reply read and printed",
+  "probing over (settle window included)": "settle window (listening for a second MAC)",
+  "command done": "statistics printed, command returns",
   exit: "event loop drains, exit handlers",
 };
 

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LbctlError } from "../../cli/errors.ts";
+import { traceMark } from "../../cli/trace.ts";
 
 /** Opaque native handle of one open socket. */
 export type PacketHandle = { readonly __packetHandle: unique symbol };
@@ -77,6 +78,7 @@ export function loadBinding(env: Readonly<Record<string, string | undefined>> = 
     // The native open() takes either callback shape, chosen by OPEN_BATCH.
     const nativeOpen = raw.open as unknown as (i: number, e: number, cb: (...args: never[]) => void, flags: number, rcvbuf: number) => PacketHandle;
     cached = { ...raw, openBatch: (i, e, cb, flags = 0, rcvbuf = 0) => nativeOpen(i, e, cb, flags | OPEN_BATCH, rcvbuf) };
+    traceMark("addon loaded");
   } catch (err) {
     throw new LbctlError(`the packet addon ${path} could not be loaded: ${(err as Error).message} (rebuild it: npm run build:addon)`, {
       exitCode: 2,

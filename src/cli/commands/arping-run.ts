@@ -4,6 +4,7 @@
 import type { CliContext } from "../context.ts";
 import { LbctlError, UsageError } from "../errors.ts";
 import { warn, writeLine } from "../output.ts";
+import { traceMark } from "../trace.ts";
 import type { ArpingFlags } from "./arping.ts";
 import { parseCount, parseSeconds, parseTarget } from "../../core/arping/args.ts";
 import { protocolFor, type Mode } from "../../core/arping/protocol.ts";
@@ -82,10 +83,13 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   const protocol = protocolFor(target.family, { mode, target: target.ip, source, sourceGiven: f.source !== undefined, mac: link.mac });
   const session = new ArpingSession({ protocol, mode, count, deadlineMs, intervalMs, stopAtFirst: Boolean(f.first) || mode === "dad", keepBroadcast: Boolean(f.broadcast) });
   const signal = ctx.trapSignals(); // from here on SIGINT/SIGTERM end the run with statistics
+  traceMark("arguments and interface checked");
   const socket = PacketSocket.open({ ifname: link.name, ifindex: link.index, ethertype: protocol.ethertype, env: ctx.env });
+  traceMark("socket open");
   const out = (line: string): void => {
     if (!f.quiet) writeLine(ctx, line);
   };
+  let replies = 0;
   try {
     if (v6) socket.attachFilter(NDP_FILTER);
     if (!json) out(headerLine(target.ip, source, link.name));
@@ -95,8 +99,12 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
       intervalMs,
       deadlineMs,
       signal,
-      onReply: (r) => out(json ? JSON.stringify(replyJson(target.ip, r)) : replyLine(r)),
+      onReply: (r) => {
+        if (replies++ === 0) traceMark("first reply");
+        out(json ? JSON.stringify(replyJson(target.ip, r)) : replyLine(r));
+      },
     });
+    traceMark("probing over (settle window included)");
   } finally {
     socket.close();
   }
