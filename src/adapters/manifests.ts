@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { LineCounter, parseAllDocuments, isNode } from "yaml";
+import { LbctlError } from "../cli/errors.ts";
 
 export type KubeObject = Record<string, unknown>;
 
@@ -27,6 +28,8 @@ export interface ManifestProblem {
   readonly file: string;
   readonly line: number | undefined;
   readonly message: string;
+  /** The path itself could not be read (missing, no permission, no manifests in it, no stdin). */
+  readonly unreadable?: true;
 }
 
 export function formatProblem(p: ManifestProblem): string {
@@ -36,6 +39,16 @@ export function formatProblem(p: ManifestProblem): string {
 export interface ManifestSet {
   readonly objects: ManifestObject[];
   readonly problems: ManifestProblem[];
+}
+
+/**
+ * A path that cannot be read fails the whole command before any output, as `kubectl get -f`
+ * does: a table of what the other paths hold would read as the complete answer. Problems inside
+ * readable files stay per-object (the commands report them and go on).
+ */
+export function failOnUnreadable(set: ManifestSet): void {
+  const unreadable = set.problems.filter((p) => p.unreadable);
+  if (unreadable.length > 0) throw new LbctlError(unreadable.map(formatProblem).join("; "), { code: "E_UNREADABLE" });
 }
 
 export interface LoadOptions {
@@ -52,7 +65,7 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions)
   for (const p of paths) {
     if (p === "-") {
       if (!opts.stdin) {
-        problems.push({ file: "<stdin>", line: undefined, message: "standard input is not available" });
+        problems.push({ file: "<stdin>", line: undefined, message: "standard input is not available", unreadable: true });
         continue;
       }
       parseText(await readStream(opts.stdin), "<stdin>", objects, problems);
@@ -63,11 +76,11 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions)
     try {
       files = await expand(abs);
     } catch (err) {
-      problems.push({ file: p, line: undefined, message: `cannot read: ${errnoText(err)}` });
+      problems.push({ file: p, line: undefined, message: `cannot read: ${errnoText(err)}`, unreadable: true });
       continue;
     }
     if (files.length === 0) {
-      problems.push({ file: p, line: undefined, message: "no .yaml, .yml or .json files found in directory" });
+      problems.push({ file: p, line: undefined, message: "no .yaml, .yml or .json files found in directory", unreadable: true });
       continue;
     }
     for (const f of files) {
@@ -76,7 +89,7 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions)
       try {
         text = await readFile(f, "utf8");
       } catch (err) {
-        problems.push({ file: shown, line: undefined, message: `cannot read: ${errnoText(err)}` });
+        problems.push({ file: shown, line: undefined, message: `cannot read: ${errnoText(err)}`, unreadable: true });
         continue;
       }
       parseText(text, shown, objects, problems);

@@ -3,7 +3,7 @@
 // JSON of a big cluster is never held all at once.
 import type { Kube } from "./kube/types.ts";
 import { RESOURCES } from "./kube/types.ts";
-import { loadManifests, formatProblem } from "./manifests.ts";
+import { failOnUnreadable, loadManifests, formatProblem } from "./manifests.ts";
 import { parseNode, parseService, parseSlice } from "../core/service/parse.ts";
 import type { NodeInfo, ServiceInfo, SliceInfo } from "../core/service/model.ts";
 import type { LabelMatcher } from "../core/service/labels.ts";
@@ -32,6 +32,7 @@ export async function inputsFromFiles(
   io: { cwd: string; stdin: NodeJS.ReadableStream },
 ): Promise<ServiceInputs & { loaded: number }> {
   const set = await loadManifests(paths, io);
+  failOnUnreadable(set);
   const out: ServiceInputs = { services: [], slices: [], nodes: [], warnings: set.problems.map(formatProblem) };
   const problems: string[] = [];
   const ignored = new Map<string, number>();

@@ -144,6 +144,11 @@ ports: [{port: 80}]
   const bad = await runCli(["svc", "ls", "-f", "/nonexistent/dump.yaml"]);
   assert.equal(bad.code, 1);
   assert.equal(bad.stderr, "error: /nonexistent/dump.yaml: cannot read: no such file or directory\n");
+  // one unreadable path among readable ones still fails, before any output (as kubectl get -f)
+  const mixed = await runCli(["svc", "ls", "-f", "-", "-f", "/nonexistent/dump.yaml"], { stdin: dump });
+  assert.equal(mixed.code, 1);
+  assert.equal(mixed.stdout, "");
+  assert.equal(mixed.stderr, "error: /nonexistent/dump.yaml: cannot read: no such file or directory\n");
 });
 
 test("cluster faults reach the user as one line, exit 1, no stack", async () => {

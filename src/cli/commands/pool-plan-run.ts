@@ -3,7 +3,7 @@
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { notice, parseOutputFormat, type OutputFormat } from "../output.ts";
-import { formatProblem, loadManifests, type ManifestObject } from "../../adapters/manifests.ts";
+import { failOnUnreadable, formatProblem, loadManifests, type ManifestObject } from "../../adapters/manifests.ts";
 import { computePoolPlan, formatPlanProblem, type PoolPlan } from "../../adapters/pool-plan.ts";
 import type { LbIpamSettings } from "../../core/ipam/index.ts";
 
@@ -65,6 +65,7 @@ export function kubeTime(ms: number): string {
 
 export async function loadPlan(ctx: CliContext, o: PoolOptions): Promise<LoadedPlan> {
   const set = o.paths.length > 0 ? await loadManifests(o.paths, { cwd: ctx.cwd, stdin: ctx.stdin }) : { objects: [], problems: [] };
+  failOnUnreadable(set);
   const objects = o.cluster ? overlay(await readCluster(ctx, o), set.objects) : set.objects;
   const lines: string[] = [];
   let errors = 0;
