@@ -308,6 +308,16 @@ static sock_t *get_sock(napi_env env, napi_value v) {
   return s;
 }
 
+/* Arguments of the entry points that take a handle first: reads `n` arguments into argv, throws a
+ * TypeError showing `usage` if fewer were passed, and returns the open socket of argv[0] (NULL
+ * with an exception pending otherwise). */
+static sock_t *sock_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv, const char *usage) {
+  size_t argc = n;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < n) { throw_type(env, usage); return NULL; }
+  return get_sock(env, argv[0]);
+}
+
 static int get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
   bool is_buf = false;
   napi_is_buffer(env, v, &is_buf);
@@ -371,11 +381,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 
 /* send(handle, frame) -> { ns: bigint, kernel: boolean }: when the frame left (see header). */
 static napi_value js_send(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) return throw_type(env, "send(handle, frame)");
-  sock_t *s = get_sock(env, argv[0]);
+  sock_t *s = sock_args(env, info, 2, argv, "send(handle, frame)");
   if (!s) return NULL;
   void *data; size_t len;
   if (!get_bytes(env, argv[1], &data, &len)) return NULL;
@@ -416,11 +423,8 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_ref(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) return throw_type(env, "setRef(handle, boolean)");
-  sock_t *s = get_sock(env, argv[0]);
+  sock_t *s = sock_args(env, info, 2, argv, "setRef(handle, boolean)");
   if (!s) return NULL;
   bool on = true;
   napi_get_value_bool(env, argv[1], &on);
@@ -430,11 +434,8 @@ static napi_value js_ref(napi_env env, napi_callback_info info) {
 
 /* attachFilter(handle, program): classic BPF, 8 bytes per instruction in host byte order. */
 static napi_value js_attach_filter(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) return throw_type(env, "attachFilter(handle, program)");
-  sock_t *s = get_sock(env, argv[0]);
+  sock_t *s = sock_args(env, info, 2, argv, "attachFilter(handle, program)");
   if (!s) return NULL;
   void *data; size_t len;
   if (!get_bytes(env, argv[1], &data, &len)) return NULL;
@@ -453,11 +454,8 @@ static napi_value js_attach_filter(napi_env env, napi_callback_info info) {
 
 /* membership(handle, mac, join): PACKET_ADD/DROP_MEMBERSHIP with PACKET_MR_MULTICAST. */
 static napi_value js_membership(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 3) return throw_type(env, "membership(handle, mac, join)");
-  sock_t *s = get_sock(env, argv[0]);
+  sock_t *s = sock_args(env, info, 3, argv, "membership(handle, mac, join)");
   if (!s) return NULL;
   void *data; size_t len;
   if (!get_bytes(env, argv[1], &data, &len)) return NULL;
@@ -483,11 +481,8 @@ static napi_value js_realtime(napi_env env, napi_callback_info info) {
 
 /* timestampMode(handle): "timestamping" | "timestampns" | "none". */
 static napi_value js_ts_mode(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1], v;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1) return throw_type(env, "timestampMode(handle)");
-  sock_t *s = get_sock(env, argv[0]);
+  sock_t *s = sock_args(env, info, 1, argv, "timestampMode(handle)");
   if (!s) return NULL;
   const char *m = s->ts_mode == 1 ? "timestamping" : s->ts_mode == 2 ? "timestampns" : "none";
   napi_create_string_utf8(env, m, NAPI_AUTO_LENGTH, &v);

@@ -18,3 +18,26 @@ test("LBCTL_PACKET_ADDON pointing nowhere gives a one-line error naming the path
     (err: unknown) => err instanceof LbctlError && err.exitCode === 2 && /looked for \/nonexistent\/x\.node/.test(err.message) && !err.message.includes("\n"),
   );
 });
+
+test("the addon's entry points reject missing or wrong arguments with a TypeError naming their usage", (t) => {
+  let b;
+  try {
+    b = loadBinding({});
+  } catch (err) {
+    t.skip(`packet addon not built here: ${(err as Error).message}`);
+    return;
+  }
+  const notAHandle = {} as never;
+  const cases: [string, () => unknown, RegExp][] = [
+    ["send, no arguments", () => (b.send as (...a: unknown[]) => unknown)(), /^send\(handle, frame\)$/],
+    ["setRef, one argument", () => (b.setRef as (...a: unknown[]) => unknown)(notAHandle), /^setRef\(handle, boolean\)$/],
+    ["membership, no arguments", () => (b.membership as (...a: unknown[]) => unknown)(), /^membership\(handle, mac, join\)$/],
+    ["timestampMode, no arguments", () => (b.timestampMode as (...a: unknown[]) => unknown)(), /^timestampMode\(handle\)$/],
+    ["attachFilter, not a handle", () => b.attachFilter(notAHandle, Buffer.alloc(8)), /^expected a packet socket handle$/],
+    ["close, not a handle", () => b.close(notAHandle), /^close\(handle\)$/],
+    ["open, bad ifindex", () => b.open(0, 0x0806, () => undefined), /^open\(ifindex > 0, ethertype 0\.\.65535, onFrame\)$/],
+  ];
+  for (const [name, call, message] of cases) {
+    assert.throws(call, (err: unknown) => err instanceof TypeError && (err as NodeJS.ErrnoException).code === "ERR_INVALID_ARG" && message.test(err.message), name);
+  }
+});
