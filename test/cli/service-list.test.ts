@@ -104,7 +104,8 @@ test("usage errors exit 2 with one line", async () => {
   const cases: [string[], RegExp][] = [
     [["--type", "Foo"], /--type: unknown frontend type "Foo"/],
     [["--frontend", "nope"], /--frontend: "nope" is not IP or IP:PORT/],
-    [["-l", "a in (b"], /-l: cannot parse/],
+    [["-l", "a in (b"], /^error: -l: unable to parse requirement "a in \(b"$/m],
+    [["-l", "app=-x"], /^error: -l: invalid label value "-x"$/m],
     [["-n", "x", "-A"], /cannot be used together/],
     [["-o", "xml"], /argument 'xml' is invalid/],
   ];
