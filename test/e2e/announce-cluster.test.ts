@@ -172,6 +172,11 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   await until("answers to stop after the interfaces change", 3000, async () => (await whoAnswers(lab, h.c)).length === 0);
   await kube.create(RESOURCES.l2Policies, { apiVersion: "cilium.io/v2alpha1", kind: "CiliumL2AnnouncementPolicy", metadata: { name: "broken" }, spec: { loadBalancerIPs: true, interfaces: ["(["] } });
   await b1.waitFor(/level=error msg="invalid L2 announcement policy" policy=broken condition=io.cilium\/bad-interface-regex/, 3000);
+  // ... and written to the policy's status, as Cilium's agent does (the two nodes write it once between them)
+  await until("the broken policy's status condition", 3000, async () => {
+    const st = (await kube.get(RESOURCES.l2Policies, "broken", undefined))["status"] as { conditions?: { type: string; status: string; message: string }[] } | undefined;
+    return (st?.conditions ?? []).some((c) => c.type === "io.cilium/bad-interface-regex" && c.status === "True" && c.message.includes('"(["'));
+  });
   await kube.patch(RESOURCES.l2Policies, "edge", undefined, { spec: { interfaces: ["^eth"] } }, "merge");
   await until("answers to resume", 3000, async () => (await whoAnswers(lab, h.c)).length === 1);
   await kube.patch(RESOURCES.l2Policies, "edge", undefined, { spec: { serviceSelector: { matchLabels: { app: "other" } } } }, "merge");

@@ -44,9 +44,12 @@ export class ClusterController {
 
   constructor(private readonly d: ClusterDeps) {}
 
-  /** Recomputes the plan; call on every watch event (cheap: pure planning + map diffs). */
-  update(snapshot: ClusterSnapshot): void {
-    if (this.stopped) return;
+  /**
+   * Recomputes the plan; call on every watch event (cheap: pure planning + map diffs). Returns
+   * the policies' problems, for their status conditions.
+   */
+  update(snapshot: ClusterSnapshot): readonly PolicyProblem[] {
+    if (this.stopped) return [];
     this.snapshot = snapshot;
     if (snapshot.node === undefined && !this.nodeMissingReported) {
       this.nodeMissingReported = true;
@@ -97,6 +100,7 @@ export class ClusterController {
       entry.elector.start();
     }
     this.publish();
+    return problems;
   }
 
   /** A watch event for one of our Leases: electors note it (and try at once on a release). */

@@ -1,15 +1,16 @@
 // Cluster mode over the Kubernetes API: watches (Services, EndpointSlices, this Node, L2
 // policies, Leases in the lease namespace) feed the cluster controller; Leases are written
-// through the cached LeaseStore. Every request is counted for the API-load metric.
+// through the cached LeaseStore, policy problems to the policies' status conditions. Every request is counted for the API-load metric.
 import { connectFromFlags } from "../kube/connect.ts";
 import { RESOURCES, type Kube, type KubeObject } from "../kube/types.ts";
 import type { CliContext } from "../../cli/context.ts";
 import type { AnnounceConfig } from "../../core/announce/options.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
-import { localEndpointServices, toNodeInfo, toPolicy, toServiceInfo, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
+import { localEndpointServices, toNodeInfo, toPolicy, toPolicyStatus, toServiceInfo, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
 import { ClusterController } from "./cluster.ts";
 import type { Engine } from "./engine.ts";
 import { kubeLeaseStore } from "./kube-leases.ts";
+import { PolicyStatusWriter } from "./policy-status.ts";
 import type { Logger } from "./logger.ts";
 import { Reflector } from "./reflector.ts";
 
@@ -75,15 +76,17 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
     engine: o.engine, log: o.log, metrics: o.metrics, identity: o.nodeName, timing: o.config.timing, now: () => o.ctx.now(),
     store: kubeLeaseStore(kube, o.config.leaseNamespace, leases),
   });
+  const statusWriter = new PolicyStatusWriter(kube, o.log, () => o.ctx.now());
   const replan = (): void => {
     if (!reflectors.every((r) => r.synced)) return;
     const node = [...nodes.items.values()][0];
-    controller.update({
+    const problems = controller.update({
       services: [...services.items.values()].map((s) => toServiceInfo(s as ServiceObject)),
       policies: [...policies.items.values()].map((p) => toPolicy(p as PolicyObject)),
       node: node === undefined ? undefined : toNodeInfo(node as NodeObject),
       localEndpoints: localEndpointServices([...slices.items.values()] as EndpointSliceObject[], o.nodeName),
     });
+    statusWriter.sync([...policies.items.values()].map((p) => toPolicyStatus(p as PolicyObject)), problems);
   };
   for (const r of reflectors) r.start();
   return {

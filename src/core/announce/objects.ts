@@ -2,6 +2,7 @@
 // the announcer's own shapes. No client-library types: these are structural.
 import type { LeaseRecord, StoredLease } from "./lease.ts";
 import type { L2Policy, NodeInfo, ServiceInfo } from "./policy.ts";
+import type { PolicyCondition } from "./policy-status.ts";
 import type { LabelSelector } from "../selector.ts";
 
 interface Meta {
@@ -10,6 +11,7 @@ interface Meta {
   labels?: Record<string, string> | undefined;
   annotations?: Record<string, string> | undefined;
   resourceVersion?: string | undefined;
+  generation?: number | undefined;
 }
 
 export interface ServiceObject {
@@ -32,6 +34,7 @@ export interface PolicyObject {
     externalIPs?: boolean;
     loadBalancerIPs?: boolean;
   } | undefined;
+  status?: { conditions?: PolicyCondition[] | null } | undefined;
 }
 
 export interface NodeObject {
@@ -72,6 +75,11 @@ export function toPolicy(o: PolicyObject): L2Policy {
     externalIPs: s.externalIPs,
     loadBalancerIPs: s.loadBalancerIPs,
   };
+}
+
+/** What the policy's status writer needs: its name, generation and current conditions. */
+export function toPolicyStatus(o: PolicyObject): { name: string; generation: number | undefined; conditions: PolicyCondition[] } {
+  return { name: o.metadata?.name ?? "", generation: o.metadata?.generation, conditions: o.status?.conditions ?? [] };
 }
 
 export function toNodeInfo(o: NodeObject): NodeInfo {
