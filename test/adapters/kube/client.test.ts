@@ -2,6 +2,7 @@
 // selectors, watch (events, bookmarks, resume, 410) and the cluster-object loader.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { setMaxListeners } from "node:events";
 import { startTestApiServer, type TestApiServer } from "../../kube-server/server.ts";
 import { connectKube } from "../../../src/adapters/kube/connect.ts";
 import { RESOURCES, type Kube, type WatchEvent } from "../../../src/adapters/kube/types.ts";
@@ -138,6 +139,7 @@ test("watch with a label selector: objects entering/leaving the selection are AD
 
 test("many concurrent watches do not block ordinary requests", async () => {
   const ac = new AbortController();
+  setMaxListeners(20, ac.signal); // 12 open requests listen on this one signal, on purpose
   const watches = Array.from({ length: 12 }, () => collect(kube.watch(RESOURCES.leases, { namespace: "many", resourceVersion: srv.store.resourceVersion, signal: ac.signal }), 1));
   await new Promise((r) => setTimeout(r, 100));
   await kube.create(RESOURCES.leases, { ...lease("m", "a"), metadata: { name: "m", namespace: "many" } });
