@@ -174,7 +174,7 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   await b1.waitFor(/level=error msg="invalid L2 announcement policy" policy=broken condition=io.cilium\/bad-interface-regex/, 3000);
   // ... and written to the policy's status, as Cilium's agent does (the two nodes write it once between them)
   await until("the broken policy's status condition", 3000, async () => {
-    const st = (await kube.get(RESOURCES.l2Policies, "broken", undefined))["status"] as { conditions?: { type: string; status: string; message: string }[] } | undefined;
+    const st = (await kube.get(RESOURCES.l2Policies, "broken", undefined))?.["status"] as { conditions?: { type: string; status: string; message: string }[] } | undefined;
     return (st?.conditions ?? []).some((c) => c.type === "io.cilium/bad-interface-regex" && c.status === "True" && c.message.includes('"(["'));
   });
   await kube.patch(RESOURCES.l2Policies, "edge", undefined, { spec: { interfaces: ["^eth"] } }, "merge");

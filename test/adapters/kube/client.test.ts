@@ -139,7 +139,7 @@ test("watch with a label selector: objects entering/leaving the selection are AD
 
 test("many concurrent watches do not block ordinary requests", async () => {
   const ac = new AbortController();
-  setMaxListeners(20, ac.signal); // 12 open requests listen on this one signal, on purpose
+  setMaxListeners(50, ac.signal); // 12 open watches listen on this one signal (two listeners each), on purpose
   const watches = Array.from({ length: 12 }, () => collect(kube.watch(RESOURCES.leases, { namespace: "many", resourceVersion: srv.store.resourceVersion, signal: ac.signal }), 1));
   await new Promise((r) => setTimeout(r, 100));
   await kube.create(RESOURCES.leases, { ...lease("m", "a"), metadata: { name: "m", namespace: "many" } });
