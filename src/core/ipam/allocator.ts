@@ -10,6 +10,9 @@ import { newRun, rekey, RunIndex, type Run } from "./free-runs.ts";
 import { RunHeap } from "./run-heap.ts";
 import { OffsetMap } from "./offset-map.ts";
 
+/** Enough spare runs for any churn burst; beyond it, freed runs go to the garbage collector. */
+const SPARE_MAX = 1024;
+
 export type AllocResult = "ok" | "in-use" | "out-of-range";
 
 export class RangeAllocator<T> {
@@ -18,6 +21,9 @@ export class RangeAllocator<T> {
   private readonly owners = new OffsetMap<T>();
   private readonly index = new RunIndex();
   private readonly heap = new RunHeap();
+  /** Runs removed from the index and heap, reused by the next split or isolated free: churn
+   * (free one address, allocate one) would otherwise allocate a short-lived object per free. */
+  private readonly spare: Run[] = [];
 
   constructor(size: Offset) {
     if (!(size > 0)) throw new Error("RangeAllocator: size must be positive");
@@ -78,7 +84,7 @@ export class RangeAllocator<T> {
       run.end = offsetDec(off);
       this.shrunk(run);
     } else {
-      const upper = newRun(offsetInc(off), run.end);
+      const upper = this.newRun(offsetInc(off), run.end);
       run.end = offsetDec(off);
       this.shrunk(run);
       this.index.insertAfterPrev(upper); // `run` was the last lookup's prev
@@ -113,7 +119,7 @@ export class RangeAllocator<T> {
       this.index.lowerStart(next, off);
       this.grew(next);
     } else {
-      const r = newRun(off, off);
+      const r = this.newRun(off, off);
       this.index.insertAfterPrev(r); // right after the lookup's prev (or first when none)
       this.heap.push(r);
     }
@@ -154,6 +160,16 @@ export class RangeAllocator<T> {
   private removeRun(r: Run): void {
     this.heap.remove(r);
     this.index.remove(r);
+    if (this.spare.length < SPARE_MAX) this.spare.push(r);
+  }
+
+  private newRun(start: Offset, end: Offset): Run {
+    const r = this.spare.pop();
+    if (r === undefined) return newRun(start, end);
+    r.start = start;
+    r.end = end;
+    rekey(r);
+    return r;
   }
 }
 
