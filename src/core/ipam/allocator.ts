@@ -4,7 +4,7 @@
 // broken by lowest address (spec §3.5 "simplified equivalent"). Complexity, n = free runs:
 //   allocAny   O(1) amortised (the smallest run only shrinks, so it stays on top of the heap)
 //   alloc(off) O(log n)   free(off) O(log n)   get(off) O(1)
-// Memory: one Map entry per allocated address; free runs cost O(fragments), never O(range size).
+// Memory: one owner-table slot per allocated address; free runs cost O(fragments), never O(range size).
 import { offsetDec, offsetInc, offsetSub, offsetToBigInt, type Offset } from "../ip.ts";
 import { newRun, rekey, RunIndex, type Run } from "./free-runs.ts";
 import { RunHeap } from "./run-heap.ts";
