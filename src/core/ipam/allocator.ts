@@ -4,11 +4,14 @@
 // broken by lowest address (spec §3.5 "simplified equivalent"). Complexity, n = free runs:
 //   allocAny   O(1) amortised (the smallest run only shrinks, so it stays on top of the heap)
 //   alloc(off) O(log n)   free(off) O(log n)   get(off) O(1)
-// Memory: one Map entry per allocated address; free runs cost O(fragments), never O(range size).
+// Memory: one owner-table slot per allocated address; free runs cost O(fragments), never O(range size).
 import { offsetDec, offsetInc, offsetSub, offsetToBigInt, type Offset } from "../ip.ts";
 import { newRun, rekey, RunIndex, type Run } from "./free-runs.ts";
 import { RunHeap } from "./run-heap.ts";
 import { OffsetMap } from "./offset-map.ts";
+
+/** Enough spare runs for any churn burst; beyond it, freed runs go to the garbage collector. */
+const SPARE_MAX = 1024;
 
 export type AllocResult = "ok" | "in-use" | "out-of-range";
 
@@ -18,6 +21,16 @@ export class RangeAllocator<T> {
   private readonly owners = new OffsetMap<T>();
   private readonly index = new RunIndex();
   private readonly heap = new RunHeap();
+  /** Runs removed from the index and heap, reused by the next split or isolated free: churn
+   * (free one address, allocate one) would otherwise allocate a short-lived object per free. */
+  private readonly spare: Run[] = [];
+  /**
+   * The last freed address when it had no free neighbour, kept out of the index and the heap:
+   * churn (free one address, allocate one) hands it straight back, so the pair costs no run
+   * insert and removal. A one-address run is the smallest there is, so only one-address runs in
+   * the heap can beat it (by lower address). Whatever needs the index complete settles it first.
+   */
+  private loose: Offset | undefined;
 
   constructor(size: Offset) {
     if (!(size > 0)) throw new Error("RangeAllocator: size must be positive");
@@ -31,7 +44,7 @@ export class RangeAllocator<T> {
   }
 
   get full(): boolean {
-    return this.heap.top === undefined;
+    return this.heap.top === undefined && this.loose === undefined;
   }
 
   /** Free addresses, exactly (may exceed 2^53). */
@@ -50,6 +63,13 @@ export class RangeAllocator<T> {
   /** Hands out the lowest address of the smallest free run; undefined when full. */
   allocAny(owner: T): Offset | undefined {
     const run = this.heap.top;
+    const loose = this.loose;
+    // key 0 is exact: a run's key only reaches 0 when it holds one address.
+    if (loose !== undefined && (run === undefined || run.key !== 0 || loose < run.start)) {
+      this.loose = undefined;
+      this.owners.set(loose, owner);
+      return loose;
+    }
     if (run === undefined) return undefined;
     const off = run.start;
     this.owners.set(off, owner);
@@ -66,6 +86,10 @@ export class RangeAllocator<T> {
   alloc(off: Offset, owner: T): AllocResult {
     if (off < 0 || off >= this.size) return "out-of-range";
     if (!this.owners.add(off, owner)) return "in-use";
+    if (off === this.loose) {
+      this.loose = undefined;
+      return "ok";
+    }
     this.index.around(off);
     const run = this.index.prev;
     if (run === undefined || run.end < off) throw new Error("allocator: free address outside every free run"); // a bug
@@ -78,7 +102,7 @@ export class RangeAllocator<T> {
       run.end = offsetDec(off);
       this.shrunk(run);
     } else {
-      const upper = newRun(offsetInc(off), run.end);
+      const upper = this.newRun(offsetInc(off), run.end);
       run.end = offsetDec(off);
       this.shrunk(run);
       this.index.insertAfterPrev(upper); // `run` was the last lookup's prev
@@ -97,6 +121,7 @@ export class RangeAllocator<T> {
   /** Returns an address to the free space, merging with neighbouring runs. */
   free(off: Offset): boolean {
     if (!this.owners.delete(off)) return false;
+    this.settle(); // it may be a neighbour of `off`, and only one address is kept loose
     this.index.around(off);
     const { prev, next } = this.index;
     const joinsPrev = prev !== undefined && offsetInc(prev.end) === off;
@@ -113,20 +138,19 @@ export class RangeAllocator<T> {
       this.index.lowerStart(next, off);
       this.grew(next);
     } else {
-      const r = newRun(off, off);
-      this.index.insertAfterPrev(r); // right after the lookup's prev (or first when none)
-      this.heap.push(r);
+      this.loose = off;
     }
     return true;
   }
 
   /** Free runs in address order, as inclusive [start, end] offsets. */
   *freeRuns(): IterableIterator<[Offset, Offset]> {
+    this.settle();
     for (const r of this.index) yield [r.start, r.end];
   }
 
   get freeRunCount(): number {
-    return this.index.size;
+    return this.index.size + (this.loose === undefined ? 0 : 1);
   }
 
   /** Allocated offsets with their owners, in allocation (insertion) order. */
@@ -146,6 +170,14 @@ export class RangeAllocator<T> {
     this.heap.grew(r.heapIdx);
   }
 
+  /** Puts the loose address into the index and the heap as a one-address run. */
+  private settle(): void {
+    const off = this.loose;
+    if (off === undefined) return;
+    this.loose = undefined;
+    this.addRun(this.newRun(off, off));
+  }
+
   private addRun(r: Run): void {
     this.index.insert(r);
     this.heap.push(r);
@@ -154,6 +186,17 @@ export class RangeAllocator<T> {
   private removeRun(r: Run): void {
     this.heap.remove(r);
     this.index.remove(r);
+    if (this.spare.length < SPARE_MAX) this.spare.push(r);
+  }
+
+  private newRun(start: Offset, end: Offset): Run {
+    const r = this.spare.pop();
+    if (r === undefined) return newRun(start, end);
+    r.start = start;
+    r.end = end;
+    if (start === end) r.key = 0; // an isolated free address: the common churn case
+    else rekey(r);
+    return r;
   }
 }
 

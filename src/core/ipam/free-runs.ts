@@ -45,7 +45,7 @@ export class RunIndex {
   /** Results of the last `around` call (no allocation per lookup). */
   prev: Run | undefined;
   next: Run | undefined;
-  /** Position found by the last `locate` (chunk −1: before every run). */
+  /** Position found by the last `locate` or filled by the last insert (chunk −1: before every run). */
   private c = -1;
   private p = -1;
 
@@ -151,12 +151,18 @@ export class RunIndex {
     chunk[at] = run;
     st[at] = run.start;
     if (run.start < this.mins[c]!) this.mins[c] = run.start;
+    this.c = c;
+    this.p = at;
     if (chunk.length > CHUNK_MAX) {
       const half = CHUNK_MAX >> 1;
       this.chunks.splice(c + 1, 0, chunk.splice(half));
       const upperStarts = st.splice(half);
       this.starts.splice(c + 1, 0, upperStarts);
       this.mins.splice(c + 1, 0, upperStarts[0]!);
+      if (at >= half) {
+        this.c = c + 1;
+        this.p = at - half;
+      }
     }
   }
 
@@ -170,7 +176,9 @@ export class RunIndex {
   }
 
   remove(run: Run): void {
-    this.locate(run.start);
+    // Churn removes the run it inserted just before (a freed address handed out again): the
+    // position left by insertAt then still holds it and the search is skipped.
+    if (this.c < 0 || this.chunks[this.c]?.[this.p] !== run) this.locate(run.start);
     const { c, p } = this;
     const chunk = c < 0 ? undefined : this.chunks[c];
     if (!chunk || chunk[p] !== run) throw new Error("free-run index out of sync"); // a bug, never user input

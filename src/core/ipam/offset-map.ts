@@ -1,21 +1,26 @@
 // Allocated offset → owner. A JS Map costs ~1 µs per delete+set under churn and ~40 B/entry, so
-// offsets below 2^53 live in an open-addressing table (linear probing, backward-shift deletion:
-// no tombstones) over a Float64Array; the rare offsets above 2^53 (deep inside a /48) use a Map.
+// offsets below 2^32 − 1 (every IPv4 range, and the low part of IPv6 ranges where generic
+// allocation starts) live in an open-addressing table (linear probing, backward-shift deletion:
+// no tombstones) over a Uint32Array; the rare larger offsets (specific requests deep inside a
+// /64 or /48) use a Map. 32-bit keys rather than 64-bit floats halve the table the churn path
+// misses the cache on (8 MB instead of 16 MB at 1M addresses), which is worth ~15% there.
 import type { Offset } from "../ip.ts";
 
-const EMPTY = -1;
+/** Also the first key that does not fit the table. */
+const EMPTY = 0xffffffff;
 const MIN_BITS = 4;
 
 export class OffsetMap<T> {
-  private keys: Float64Array;
+  private keys: Uint32Array;
   private vals: (T | undefined)[];
   private bits: number;
   private count = 0;
-  private big: Map<bigint, T> | undefined;
+  /** Offsets ≥ EMPTY (numbers or bigints: canonical offsets never collide across the two). */
+  private big: Map<Offset, T> | undefined;
 
   constructor() {
     this.bits = MIN_BITS;
-    this.keys = new Float64Array(1 << MIN_BITS).fill(EMPTY);
+    this.keys = new Uint32Array(1 << MIN_BITS).fill(EMPTY);
     this.vals = new Array<T | undefined>(1 << MIN_BITS);
   }
 
@@ -23,11 +28,10 @@ export class OffsetMap<T> {
     return this.count + (this.big?.size ?? 0);
   }
 
-  /** Home slot: Fibonacci hashing of the low and high 32-bit halves (identity hashing would
-   * pack dense offsets into one long probe cluster). */
+  /** Home slot: Fibonacci hashing (identity hashing would pack dense offsets into one long
+   * probe cluster). */
   private home(k: number): number {
-    const h = Math.imul((k >>> 0) ^ Math.imul((k / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
-    return h >>> (32 - this.bits);
+    return Math.imul(k, 0x9e3779b1) >>> (32 - this.bits);
   }
 
   private find(k: number): number {
@@ -43,13 +47,13 @@ export class OffsetMap<T> {
   }
 
   get(k: Offset): T | undefined {
-    if (typeof k === "bigint") return this.big?.get(k);
+    if (typeof k === "bigint" || k >= EMPTY) return this.big?.get(k);
     const i = this.find(k);
     return i < 0 ? undefined : this.vals[i];
   }
 
   has(k: Offset): boolean {
-    if (typeof k === "bigint") return this.big?.has(k) ?? false;
+    if (typeof k === "bigint" || k >= EMPTY) return this.big?.has(k) ?? false;
     return this.find(k) >= 0;
   }
 
@@ -59,7 +63,7 @@ export class OffsetMap<T> {
 
   /** Inserts when absent (one probe sequence); false if the key was already present. */
   add(k: Offset, v: T, replace = false): boolean {
-    if (typeof k === "bigint") {
+    if (typeof k === "bigint" || k >= EMPTY) {
       const big = (this.big ??= new Map());
       if (!replace && big.has(k)) return false;
       big.set(k, v);
@@ -79,13 +83,13 @@ export class OffsetMap<T> {
     }
     keys[i] = k;
     this.vals[i] = v;
-    // Keep the load ≤ 0.7 (≈ 23–46 B per entry).
+    // Keep the load ≤ 0.7 (≈ 17–34 B per entry: 4 B key + 8 B value per slot).
     if (++this.count * 10 > (mask + 1) * 7) this.grow();
     return true;
   }
 
   delete(k: Offset): boolean {
-    if (typeof k === "bigint") return this.big?.delete(k) ?? false;
+    if (typeof k === "bigint" || k >= EMPTY) return this.big?.delete(k) ?? false;
     let i = this.find(k);
     if (i < 0) return false;
     const mask = (1 << this.bits) - 1;
@@ -114,7 +118,7 @@ export class OffsetMap<T> {
     const oldKeys = this.keys;
     const oldVals = this.vals;
     this.bits++;
-    this.keys = new Float64Array(1 << this.bits).fill(EMPTY);
+    this.keys = new Uint32Array(1 << this.bits).fill(EMPTY);
     this.vals = new Array<T | undefined>(1 << this.bits);
     this.count = 0;
     for (let i = 0; i < oldKeys.length; i++) {

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { RangeAllocator } from "../../../src/core/ipam/allocator.ts";
+import { normOffset } from "../../../src/core/ip.ts";
 
 test("allocAny hands out addresses upward in a fresh range (spec §3.5)", () => {
   const a = new RangeAllocator<string>(4);
@@ -84,6 +85,7 @@ test(`property: matches a naive model of 'smallest run, lowest address' under ra
           assert.equal(a.free(n), used.delete(n));
         }
         assert.equal(a.used, used.size);
+        assert.equal(a.full, used.size === N);
       }
       // The free runs are exactly the complement of the used set.
       const runs: [number, number][] = [];
@@ -93,8 +95,53 @@ test(`property: matches a naive model of 'smallest run, lowest address' under ra
         if (last && last[1] === i - 1) last[1] = i;
         else runs.push([i, i]);
       }
+      assert.equal(a.freeRunCount, runs.length);
       assert.deepEqual([...a.freeRuns()], runs);
     }),
     { numRuns: runs },
+  );
+});
+
+// Offsets on both sides of 2^32 − 1 (where the owner table hands over to a Map) and of 2^53
+// (where offsets become bigints), in a /48-sized range, against a sparse model of the used set.
+test("property: matches the model with offsets around 2^32 and 2^53 in a huge range", () => {
+  const S = 2n ** 80n;
+  const near = (b: bigint) => fc.bigInt({ min: b - 3n, max: b + 3n });
+  const off = fc.oneof(near(3n), near(2n ** 32n - 1n), near(2n ** 53n), near(S - 4n)).map(normOffset);
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.constantFrom("any", "at", "free", "free"), off), { maxLength: 150 }), (ops) => {
+      const a = new RangeAllocator<string>(S);
+      const used = new Set<bigint>();
+      const smallestRunStart = (): bigint => {
+        const u = [...used].sort((x, y) => (x < y ? -1 : 1));
+        let best: [bigint, bigint] | undefined;
+        let from = 0n;
+        for (const x of [...u, S]) {
+          if (x > from && (!best || x - from < best[1])) best = [from, x - from];
+          from = x + 1n;
+        }
+        return best![0];
+      };
+      for (const [op, o] of ops) {
+        const b = BigInt(o);
+        if (op === "any") {
+          const want = smallestRunStart();
+          const got = a.allocAny("g");
+          assert.equal(got, normOffset(want), "canonical offset of the lowest address of the smallest run");
+          used.add(want);
+        } else if (op === "at") {
+          assert.equal(a.alloc(o, "s"), used.has(b) ? "in-use" : "ok");
+          used.add(b);
+        } else {
+          assert.equal(a.free(o), used.delete(b));
+        }
+        assert.equal(a.get(o) !== undefined, used.has(b));
+        assert.equal(a.used, used.size);
+        assert.equal(a.available(), S - BigInt(used.size));
+      }
+      const gaps = [...a.freeRuns()].length;
+      assert.equal(a.freeRunCount, gaps);
+    }),
+    { numRuns: 200 },
   );
 });
