@@ -3,8 +3,9 @@
 // output. Every object keeps where it came from so errors can name file and line.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { LineCounter, parseAllDocuments, isNode } from "yaml";
+import { LineCounter, parseAllDocuments, parseDocument, isNode } from "yaml";
 import { LbctlError } from "../cli/errors.ts";
+import { fastParseDocuments } from "./yaml-fast.ts";
 
 export type KubeObject = Record<string, unknown>;
 
@@ -157,6 +158,8 @@ function jsonErrorLine(text: string, err: unknown): number | undefined {
 }
 
 type Locator = (path: readonly (string | number)[]) => number | undefined;
+/** Line and locator of entry i of a List's `items`, when known without going through the List. */
+type ItemLocator = (i: number) => { line: number; locate: Locator } | undefined;
 
 function addDocument(
   doc: unknown,
@@ -165,6 +168,7 @@ function addDocument(
   locate: Locator,
   objects: ManifestObject[],
   problems: ManifestProblem[],
+  itemAt?: ItemLocator,
 ): void {
   if (doc === null || doc === undefined) return; // empty YAML document
   if (typeof doc !== "object" || Array.isArray(doc)) {
@@ -182,7 +186,9 @@ function addDocument(
         if (it["kind"] === undefined && itemKind !== undefined) it["kind"] = itemKind;
         if (it["apiVersion"] === undefined && typeof obj["apiVersion"] === "string") it["apiVersion"] = obj["apiVersion"];
       }
-      addDocument(item, file, locate(["items", i]) ?? line, (p) => locate(["items", i, ...p]), objects, problems);
+      const known = itemAt?.(i);
+      if (known) addDocument(item, file, known.line, known.locate, objects, problems);
+      else addDocument(item, file, locate(["items", i]) ?? line, (p) => locate(["items", i, ...p]), objects, problems);
     });
     return;
   }
@@ -194,6 +200,42 @@ function addDocument(
 }
 
 function parseYaml(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
+  const docs = fastParseDocuments(text);
+  if (!docs) {
+    parseYamlTree(text, file, objects, problems);
+    return;
+  }
+  for (const d of docs) {
+    const items = d.items;
+    const itemAt: ItemLocator | undefined = items
+      ? (i) => {
+          const it = items[i];
+          return it && { line: it.line, locate: sliceLocator(text, it.start, it.end, it.startLine, [0]) };
+        }
+      : undefined;
+    addDocument(d.value, file, d.line, sliceLocator(text, d.start, d.end, d.startLine, []), objects, problems, itemAt);
+  }
+}
+
+/**
+ * Field lines for the fast path: on first use, parses just the text of one document or one List
+ * entry with the library (node tree and all) and answers from it as the full parse would; `prefix`
+ * is [0] for an entry, which parses as a one-entry sequence. Errors are rare, successes common.
+ */
+function sliceLocator(text: string, start: number, end: number, startLine: number, prefix: readonly number[]): Locator {
+  let tree: { doc: ReturnType<typeof parseDocument>; lines: LineCounter } | undefined;
+  return (path) => {
+    if (!tree) {
+      const lines = new LineCounter();
+      tree = { doc: parseDocument(text.slice(start, end), { lineCounter: lines, uniqueKeys: false, prettyErrors: false }), lines };
+    }
+    const node = tree.doc.getIn([...prefix, ...path], true);
+    return isNode(node) && node.range ? startLine - 1 + tree.lines.linePos(node.range[0]).line : undefined;
+  };
+}
+
+/** The general path: the library's full document tree, for everything the fast reader declines. */
+function parseYamlTree(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
   const lineCounter = new LineCounter();
   let docs;
   try {
