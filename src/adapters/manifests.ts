@@ -131,8 +131,11 @@ function looksLikeJson(text: string): boolean {
   return first !== null && (first[1] === "{" || first[1] === "[");
 }
 
-/** Parses one file's text (exported for tests and for fuzzing: never throws). */
-export function parseText(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
+/**
+ * Parses one file's text (exported for tests and for fuzzing: never throws). `tree` forces the
+ * library's full document tree for YAML (the reference the fast reader is tested against).
+ */
+export function parseText(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[], opts: { tree?: boolean } = {}): void {
   if (looksLikeJson(text)) {
     let parsed: unknown;
     try {
@@ -145,7 +148,8 @@ export function parseText(text: string, file: string, objects: ManifestObject[],
     for (const doc of docs) addDocument(doc, file, undefined, () => undefined, objects, problems);
     return;
   }
-  parseYaml(text, file, objects, problems);
+  if (opts.tree) parseYamlTree(text, file, objects, problems);
+  else parseYaml(text, file, objects, problems);
 }
 
 function jsonErrorLine(text: string, err: unknown): number | undefined {
