@@ -1,10 +1,11 @@
 // A fast reader for the block YAML that `kubectl get -o yaml`, `yaml.stringify` and hand-written
-// manifests use: block mappings and sequences, one-line plain and quoted scalars, literal block
-// scalars (`|`, `|-`, `|+`), `{}` and `[]`, comments and `---` documents. It builds plain JS values
+// manifests use: block mappings and sequences, plain scalars (also folded over lines, as kubectl
+// writes long text), one-line quoted scalars, literal block scalars (`|`, `|-`, `|+`), `{}` and
+// `[]`, comments and `---` documents. It builds plain JS values
 // straight from the text — the `yaml` library builds a node tree with source ranges first, which
 // costs ~10x the time and ~6x the memory on big inputs — and records only the few lines the loader
 // needs up front (where each document and each root `items` entry starts). Everything else
-// (anchors, tags, flow collections, multi-line flow scalars, folded scalars, tabs, CR, odd keys,
+// (anchors, tags, flow collections, multi-line quoted scalars, folded scalars, tabs, CR, odd keys,
 // anything malformed) returns undefined and the caller uses the library for that file, so results
 // and error messages never depend on which path ran. Field lines are found later, only for the
 // document or item an error is about (manifests.ts re-parses that slice with the library).
@@ -331,8 +332,9 @@ class Reader {
       const hash = s.indexOf(" #");
       const body = hash < 0 ? s : s.slice(0, hash);
       if (body.indexOf(": ") >= 0 || body.endsWith(":")) bail();
+      if (hash < 0) return resolvePlain(this.plainLines(col, body.trimEnd()));
       value = resolvePlain(body.trimEnd());
-      end = hash < 0 ? e : r + hash;
+      end = r + hash;
     }
     const rest = this.lineRest(end);
     // Anything after a quoted scalar but a comment (separated by a space) is not ours to judge.
@@ -342,6 +344,51 @@ class Reader {
     // A more-indented line right after a one-line scalar continues it (multi-line scalar).
     if (this.ind > col) bail();
     return value;
+  }
+
+  /**
+   * Folds the lines continuing a plain scalar whose first line is `first` (more indented than
+   * `col`; blank lines between become newlines, as the library's unfoldLines does) and moves past.
+   */
+  private plainLines(col: number, first: string): string {
+    const t = this.t;
+    this.nextLine();
+    let value = first;
+    let sep = " ";
+    for (;;) {
+      if (this.p >= this.n) break;
+      let le = t.indexOf("\n", this.p);
+      if (le < 0) le = this.n;
+      let c = this.p;
+      while (c < le && t.charCodeAt(c) === SP) c++;
+      if (c === le) {
+        // A blank line: part of the scalar only if more text follows (checked by the next round).
+        if (le === this.n) break;
+        this.lookahead();
+        if (this.ind <= col) return value;
+        sep = sep === " " ? "\n" : sep + "\n";
+        this.nextLine();
+        continue;
+      }
+      if (c - this.p <= col || t.charCodeAt(c) === HASH) break;
+      const s = t.slice(c, le).trimEnd();
+      if (!plainStart(s.charCodeAt(0), s.charCodeAt(1)) || s.charCodeAt(0) === DASH) bail();
+      if (s.indexOf(": ") >= 0 || s.endsWith(":") || s.indexOf(" #") >= 0) bail();
+      value += sep + s;
+      sep = " ";
+      this.nextLine();
+    }
+    this.skipInsignificant();
+    if (this.ind > col) bail();
+    return value;
+  }
+
+  /** Sets `ind` to the indentation of the next line with content, without moving. */
+  private lookahead(): void {
+    const { p, line } = this;
+    this.skipInsignificant();
+    this.p = p;
+    this.line = line;
   }
 
   /** A literal block scalar whose header starts at `h` (line end `e`), in a collection at `col`. */
