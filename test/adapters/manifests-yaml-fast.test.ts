@@ -3,6 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseText, type ManifestObject, type ManifestProblem } from "../../src/adapters/manifests.ts";
 import { fastParseDocuments } from "../../src/adapters/yaml-fast.ts";
@@ -149,4 +151,13 @@ test("List items keep their lines through nested Lists and comment lines between
   const { objects } = load(plain, false);
   assert.deepEqual(objects.map((o) => o.source.line), [8, 12, 15]);
   assert.equal(objects[1]!.locate(["metadata", "name"]), 13);
+});
+
+test("real `kubectl get svc -A -o yaml` output (kubectl 1.32 against the test API server) takes the fast path", () => {
+  const text = readFileSync(fileURLToPath(new URL("../../../test/fixtures/manifests/kubectl-get-svc-A.yaml", import.meta.url)), "utf8");
+  assert.ok(assertSame(text), "the fast reader handles kubectl's output");
+  const { objects } = load(text, false);
+  assert.deepEqual(objects.map((o) => o.source.line), [3, 49, 95]);
+  // Long annotation text that kubectl folds over two lines comes back as one line.
+  assert.match(String((objects[0]!.obj["metadata"] as { annotations: Record<string, string> }).annotations["desc"]), /columns of text for sure 0$/);
 });
