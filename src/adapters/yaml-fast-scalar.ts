@@ -1,0 +1,146 @@
+// Scalars for the fast block-YAML reader (yaml-fast.ts): one-line quoted, plain (folded over
+// lines too), literal block scalars, `{}` and `[]`. Values follow yaml-scalars.ts.
+import { LineCursor, bail, plainStart, SP, NL, HASH, DASH, SQ, DQ } from "./yaml-fast-cursor.ts";
+import { NOT_FAST, doubleQuoted, resolvePlain } from "./yaml-scalars.ts";
+
+export class ScalarReader extends LineCursor {
+  /** Offset of the quote closing the quoted scalar opened at `c`, on the same line. */
+  protected closeQuote(c: number, e: number): number {
+    const t = this.t;
+    const q = t.charCodeAt(c);
+    for (let i = c + 1; i < e; i++) {
+      const x = t.charCodeAt(i);
+      if (q === DQ && x === 92) i++;
+      else if (x === q) {
+        if (q === SQ && t.charCodeAt(i + 1) === SQ) i++;
+        else return i;
+      }
+    }
+    return bail(); // multi-line quoted scalar
+  }
+
+  /** A scalar (or `{}`/`[]`) at `r` inside a collection at column `col`; moves past it. */
+  protected scalar(col: number, r: number): unknown {
+    const t = this.t;
+    let e = t.indexOf("\n", r);
+    if (e < 0) e = this.n;
+    const ch = t.charCodeAt(r);
+    let value: unknown;
+    let end: number;
+    if (ch === DQ || ch === SQ) {
+      const close = this.closeQuote(r, e);
+      const inner = t.slice(r + 1, close);
+      const v = ch === DQ ? doubleQuoted(inner) : inner.indexOf("'") < 0 ? inner : inner.replace(/''/g, "'");
+      if (v === NOT_FAST) return bail();
+      value = v;
+      end = close + 1;
+    } else if (ch === 124 /* | */) return this.literal(col, r, e);
+    else if (ch === 123 /* { */ || ch === 91 /* [ */) {
+      if (t.charCodeAt(r + 1) !== (ch === 123 ? 125 : 93)) bail();
+      value = ch === 123 ? {} : [];
+      end = r + 2;
+    } else {
+      if (!plainStart(ch, t.charCodeAt(r + 1))) bail();
+      const s = t.slice(r, e);
+      const hash = s.indexOf(" #");
+      const body = hash < 0 ? s : s.slice(0, hash);
+      if (body.indexOf(": ") >= 0 || body.endsWith(":")) bail();
+      if (hash < 0) return resolvePlain(this.plainLines(col, body.trimEnd()));
+      value = resolvePlain(body.trimEnd());
+      end = r + hash;
+    }
+    const rest = this.lineRest(end);
+    // Anything after a quoted scalar but a comment (separated by a space) is not ours to judge.
+    if (rest !== "" && (rest[0] !== "#" || t.charCodeAt(end) !== SP)) bail();
+    this.nextLine();
+    this.skipInsignificant();
+    // A more-indented line right after a one-line scalar continues it (multi-line scalar).
+    if (this.ind > col) bail();
+    return value;
+  }
+
+  /**
+   * Folds the lines continuing a plain scalar whose first line is `first` (more indented than
+   * `col`; blank lines between become newlines, as the library's unfoldLines does) and moves past.
+   */
+  protected plainLines(col: number, first: string): string {
+    const t = this.t;
+    this.nextLine();
+    let value = first;
+    let sep = " ";
+    for (;;) {
+      if (this.p >= this.n) break;
+      let le = t.indexOf("\n", this.p);
+      if (le < 0) le = this.n;
+      let c = this.p;
+      while (c < le && t.charCodeAt(c) === SP) c++;
+      if (c === le) {
+        // A blank line: part of the scalar only if more text follows (checked by the next round).
+        if (le === this.n) break;
+        this.lookahead();
+        if (this.ind <= col) return value;
+        sep = sep === " " ? "\n" : sep + "\n";
+        this.nextLine();
+        continue;
+      }
+      if (c - this.p <= col || t.charCodeAt(c) === HASH) break;
+      const s = t.slice(c, le).trimEnd();
+      if (!plainStart(s.charCodeAt(0), s.charCodeAt(1)) || s.charCodeAt(0) === DASH) bail();
+      if (s.indexOf(": ") >= 0 || s.endsWith(":") || s.indexOf(" #") >= 0) bail();
+      value += sep + s;
+      sep = " ";
+      this.nextLine();
+    }
+    this.skipInsignificant();
+    if (this.ind > col) bail();
+    return value;
+  }
+
+
+  /** A literal block scalar whose header starts at `h` (line end `e`), in a collection at `col`. */
+  protected literal(col: number, h: number, e: number): string {
+    const t = this.t;
+    const header = t.slice(h, e).trimEnd();
+    const m = /^\|([-+]?)(?: +#.*)?$/.exec(header);
+    if (!m) return bail(); // indentation indicators, other header text
+    const chomp = m[1];
+    this.nextLine();
+    const lines: string[] = [];
+    let indent = -1;
+    let trailingEmpty = 0;
+    for (;;) {
+      if (this.p >= this.n) break;
+      let le = t.indexOf("\n", this.p);
+      if (le < 0) {
+        if (chomp === "+") bail();
+        le = this.n;
+      }
+      let c = this.p;
+      while (c < le && t.charCodeAt(c) === SP) c++;
+      if (c === le) {
+        if (c !== this.p) bail(); // whitespace-only lines: spacing rules not reproduced
+        lines.push("");
+        trailingEmpty++;
+        this.nextLine();
+        continue;
+      }
+      const ind = c - this.p;
+      if (indent < 0) {
+        if (ind <= col) bail(); // an empty block scalar
+        indent = ind;
+      } else if (ind < indent) {
+        if (ind > col) bail(); // less indented than the first line but still inside
+        break;
+      }
+      lines.push(t.slice(this.p + indent, le));
+      trailingEmpty = 0;
+      this.nextLine();
+    }
+    if (indent < 0) return bail();
+    lines.length -= trailingEmpty;
+    const body = lines.join("\n");
+    this.skipInsignificant();
+    if (this.ind > col) bail();
+    return chomp === "-" ? body : chomp === "+" ? body + "\n" + "\n".repeat(trailingEmpty) : body + "\n";
+  }
+}
