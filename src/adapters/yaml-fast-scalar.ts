@@ -1,11 +1,11 @@
-// Scalars for the fast block-YAML reader (yaml-fast.ts): one-line quoted, plain (folded over
-// lines too), literal block scalars, `{}` and `[]`. Values follow yaml-scalars.ts.
+// Scalars for the fast block-YAML reader (yaml-fast.ts): plain and quoted (also folded over
+// lines), literal block scalars, `{}` and `[]`. Values follow yaml-scalars.ts.
 import { LineCursor, bail, plainStart, SP, NL, HASH, DASH, SQ, DQ } from "./yaml-fast-cursor.ts";
-import { NOT_FAST, doubleQuoted, resolvePlain } from "./yaml-scalars.ts";
+import { NOT_FAST, type NotFast, doubleQuoted, doubleQuotedLines, resolvePlain, unfoldLines } from "./yaml-scalars.ts";
 
 export class ScalarReader extends LineCursor {
-  /** Offset of the quote closing the quoted scalar opened at `c`, on the same line. */
-  protected closeQuote(c: number, e: number): number {
+  /** Offset of the quote closing the quoted scalar opened at `c` before `e` (line end), or -1. */
+  protected quoteEnd(c: number, e: number): number {
     const t = this.t;
     const q = t.charCodeAt(c);
     for (let i = c + 1; i < e; i++) {
@@ -16,7 +16,39 @@ export class ScalarReader extends LineCursor {
         else return i;
       }
     }
-    return bail(); // multi-line quoted scalar
+    return -1;
+  }
+
+  /** As quoteEnd, for keys: a key on more than one line is not ours. */
+  protected closeQuote(c: number, e: number): number {
+    const close = this.quoteEnd(c, e);
+    return close < 0 ? bail() : close;
+  }
+
+  /**
+   * The closing quote of a quoted scalar at `r` that goes on over the next lines (kubectl folds
+   * long quoted text so). Every continuation line must be indented past `col`; on return the
+   * cursor is on the closing quote's line.
+   */
+  protected quoteEndMultiLine(col: number, r: number): number {
+    const t = this.t;
+    const q = t.charCodeAt(r);
+    for (let i = r + 1; ; i++) {
+      if (i >= this.n) bail();
+      const x = t.charCodeAt(i);
+      if (x === NL) {
+        this.p = i + 1;
+        this.line++;
+        let c = this.p;
+        while (t.charCodeAt(c) === SP) c++;
+        if (c < this.n && t.charCodeAt(c) !== NL && c - this.p <= col) bail();
+      } else if (q === DQ && x === 92) {
+        if (t.charCodeAt(i + 1) !== NL) i++; // an escaped line break is a line break all the same
+      } else if (x === q) {
+        if (q === SQ && t.charCodeAt(i + 1) === SQ) i++;
+        else return i;
+      }
+    }
   }
 
   /** A scalar (or `{}`/`[]`) at `r` inside a collection at column `col`; moves past it. */
@@ -28,9 +60,16 @@ export class ScalarReader extends LineCursor {
     let value: unknown;
     let end: number;
     if (ch === DQ || ch === SQ) {
-      const close = this.closeQuote(r, e);
-      const inner = t.slice(r + 1, close);
-      const v = ch === DQ ? doubleQuoted(inner) : inner.indexOf("'") < 0 ? inner : inner.replace(/''/g, "'");
+      let close = this.quoteEnd(r, e);
+      let v: string | NotFast;
+      if (close >= 0) {
+        const inner = t.slice(r + 1, close);
+        v = ch === DQ ? doubleQuoted(inner) : inner.indexOf("'") < 0 ? inner : inner.replace(/''/g, "'");
+      } else {
+        close = this.quoteEndMultiLine(col, r);
+        const source = t.slice(r, close + 1);
+        v = ch === DQ ? doubleQuotedLines(source) : unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+      }
       if (v === NOT_FAST) return bail();
       value = v;
       end = close + 1;
@@ -45,8 +84,8 @@ export class ScalarReader extends LineCursor {
       const hash = s.indexOf(" #");
       const body = hash < 0 ? s : s.slice(0, hash);
       if (body.indexOf(": ") >= 0 || body.endsWith(":")) bail();
-      if (hash < 0) return resolvePlain(this.plainLines(col, body.trimEnd()));
-      value = resolvePlain(body.trimEnd());
+      if (hash < 0) return resolvePlain(this.plainLines(col, trimSpaces(body)));
+      value = resolvePlain(trimSpaces(body));
       end = r + hash;
     }
     const rest = this.lineRest(end);
@@ -84,7 +123,7 @@ export class ScalarReader extends LineCursor {
         continue;
       }
       if (c - this.p <= col || t.charCodeAt(c) === HASH) break;
-      const s = t.slice(c, le).trimEnd();
+      const s = trimSpaces(t.slice(c, le));
       if (!plainStart(s.charCodeAt(0), s.charCodeAt(1)) || s.charCodeAt(0) === DASH) bail();
       if (s.indexOf(": ") >= 0 || s.endsWith(":") || s.indexOf(" #") >= 0) bail();
       value += sep + s;
@@ -100,7 +139,7 @@ export class ScalarReader extends LineCursor {
   /** A literal block scalar whose header starts at `h` (line end `e`), in a collection at `col`. */
   protected literal(col: number, h: number, e: number): string {
     const t = this.t;
-    const header = t.slice(h, e).trimEnd();
+    const header = trimSpaces(t.slice(h, e));
     const m = /^\|([-+]?)(?: +#.*)?$/.exec(header);
     if (!m) return bail(); // indentation indicators, other header text
     const chomp = m[1];
@@ -143,4 +182,11 @@ export class ScalarReader extends LineCursor {
     if (this.ind > col) bail();
     return chomp === "-" ? body : chomp === "+" ? body + "\n" + "\n".repeat(trailingEmpty) : body + "\n";
   }
+}
+
+/** Drops trailing spaces only: YAML does not treat other Unicode spaces (NBSP…) as white space. */
+function trimSpaces(s: string): string {
+  let e = s.length;
+  while (e > 0 && s.charCodeAt(e - 1) === SP) e--;
+  return e === s.length ? s : s.slice(0, e);
 }

@@ -1,10 +1,10 @@
 // A fast reader for the block YAML that `kubectl get -o yaml`, `yaml.stringify` and hand-written
 // manifests use: block mappings and sequences, plain scalars (also folded over lines, as kubectl
-// writes long text), one-line quoted scalars, literal block scalars (`|`, `|-`, `|+`), `{}` and
+// writes long text), quoted scalars (also folded), literal block scalars (`|`, `|-`, `|+`), `{}` and
 // `[]`, comments and `---` documents. It builds plain JS values straight from the text — the
 // `yaml` library builds a node tree with source ranges first, which costs ~10x the time and ~6x
 // the memory on big inputs — and records only the few lines the loader needs up front (where each document and each root `items` entry starts). Everything else
-// (anchors, tags, flow collections, multi-line quoted scalars, folded scalars, tabs, CR, odd keys,
+// (anchors, tags, flow collections, folded block scalars, tabs, CR, odd keys,
 // anything malformed) returns undefined and the caller uses the library for that file, so results
 // and error messages never depend on which path ran. Field lines are found later, only for the
 // document or item an error is about (manifests.ts re-parses that slice with the library).
@@ -202,7 +202,8 @@ class Reader extends ScalarReader {
     if (e < 0) e = this.n;
     let i = c;
     if (ch === DQ || ch === SQ) {
-      i = this.closeQuote(c, e) + 1;
+      i = this.quoteEnd(c, e) + 1;
+      if (i === 0) return false; // a quoted scalar going on over lines is no key
       while (t.charCodeAt(i) === SP) i++;
       return t.charCodeAt(i) === COLON;
     }

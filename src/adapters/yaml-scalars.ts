@@ -74,3 +74,61 @@ export function doubleQuoted(inner: string): string | NotFast {
   }
   return out;
 }
+
+/**
+ * A flow scalar's text over several lines, folded as the library's unfoldLines does: line breaks
+ * become spaces, blank lines newlines, and the spaces around breaks go (no tabs or CR reach here).
+ */
+export function unfoldLines(source: string): string {
+  const lines = source.split("\n");
+  if (lines.length === 1) return source;
+  let res = lines[0]!.replace(/ +$/, "");
+  let sep = " ";
+  for (let i = 1; i < lines.length - 1; i++) {
+    const lm = lines[i]!.replace(/^ +| +$/g, "");
+    if (lm === "") {
+      if (sep === "\n") res += sep;
+      else sep = "\n";
+    } else {
+      res += sep + lm;
+      sep = " ";
+    }
+  }
+  return res + sep + lines[lines.length - 1]!.replace(/^ +/, "");
+}
+
+/** A double-quoted scalar over several lines, quotes included (the library's doubleQuotedValue). */
+export function doubleQuotedLines(source: string): string | NotFast {
+  let res = "";
+  for (let i = 1; i < source.length - 1; ++i) {
+    const ch = source[i]!;
+    if (ch === "\n") {
+      // A break folds to a space; with blank lines after it, to one newline per blank line.
+      let fold = "";
+      let next = source[i + 1];
+      while (next === " " || next === "\n") {
+        if (next === "\n") fold += "\n";
+        next = source[++i + 1];
+      }
+      res += fold || " ";
+    } else if (ch === "\\") {
+      const next = source[++i];
+      if (next === "\n") {
+        // An escaped break joins the lines; the next line's indentation still goes.
+        while (source[i + 1] === " ") i++;
+        continue;
+      }
+      const decoded = doubleQuoted("\\" + (next === "x" ? source.substr(i, 3) : next === "u" ? source.substr(i, 5) : next === "U" ? source.substr(i, 9) : next ?? ""));
+      if (decoded === NOT_FAST) return NOT_FAST;
+      res += decoded;
+      i += next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
+    } else if (ch === " ") {
+      // Spaces before a line break go; elsewhere they stay.
+      let j = i;
+      while (source[j + 1] === " ") j++;
+      if (source[j + 1] !== "\n") res += source.slice(i, j + 1);
+      i = j;
+    } else res += ch;
+  }
+  return res;
+}

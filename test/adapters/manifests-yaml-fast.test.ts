@@ -53,7 +53,7 @@ const scalarText = fc.constantFrom(
   "web", "10.0.0.1", "2001:db8::1", "10.0.0.0/24", "true", "False", "TRUE", "yes", "no", "null", "Null", "~", "",
   "0", "-0", "007", "0o17", "0x1F", "0xG", "1e3", "-1.5e-3", ".5", "1.", "1.0", ".inf", "-.Inf", ".NaN", "+12", "12345678901234567890",
   "a: b", "a:b", "# not a comment", "a #b", "a#b", "- x", "-x", "'q'", '"dq"', "it's", 'say "hi"', "{}", "[]", "{a}", "[1]",
-  "tab\there", "back\\slash", "ünï©ødé", "emoji 🎉", "line\nbreak", "two\n\nbreaks", "trailing\n", "  lead", "trail  ", "---", "...",
+  "tab\there", "back\\slash", "nbsp\u00a0", "\u00a0", "\u0001", "\u2028", "ünï©ødé", "emoji 🎉", "line\nbreak", "two\n\nbreaks", "trailing\n", "  lead", "trail  ", "---", "...",
   "%x", "@x", "`x", "&a", "*a", "!t", "|", ">", "?", ":", "x".repeat(90), "long words ".repeat(12), "<<",
 );
 const key = fc.oneof(fc.constantFrom("name", "spec", "items", "kind", "apiVersion", "metadata", "1", "true", "null", "a b", "__proto__", "toString", "lbipam.cilium.io/ips"), scalarText);
@@ -93,13 +93,27 @@ test("fast YAML reader equals the library on stringified documents, with noise l
 });
 
 test("fast YAML reader equals the library on line soup (property)", () => {
-  const line = fc.tuple(fc.constantFrom("", " ", "  ", "    "), fc.constantFrom("a:", "a: 1", "- ", "- b: x", "-", "c: |", "c: |-", "c: |+", "  text", "d: 'q'", 'e: "\\u00e9"', "f: {}", "g: []", "# c", "---", "...", "h: x # c", "i: a: b", "? k", "j: &a 1", "items:", "kind: List", "apiVersion: v1"));
+  const line = fc.tuple(fc.constantFrom("", " ", "  ", "    "), fc.constantFrom("a:", "a: 1", "- ", "- b: x", "-", "c: |", "c: |-", "c: |+", "  text", "d: 'q'", 'e: "\\u00e9"', "f: {}", "g: []", "# c", "---", "...", "h: x # c", "i: a: b", "? k", "j: &a 1", "items:", "kind: List", "apiVersion: v1", "k: 'a", "l: \"b\\", "m: \" x", "q'", "r\"", "  \\x41 \"", "s  '' t  "));
   fc.assert(
     fc.property(fc.array(line, { maxLength: 14 }), fc.boolean(), (ls, nl) => {
       assertSame(ls.map(([i, s]) => i + s).join("\n") + (nl ? "\n" : ""));
     }),
     { numRuns: 600 * Number(process.env["FUZZ_SCALE"] ?? 1) },
   );
+});
+
+test("fast YAML reader equals the library on text folded over lines in every quoting style (property)", () => {
+  const word = fc.constantFrom("a", "bb", " ", "  ", "\n", "\\", "'", '"', "é", "x:", "#", "\u0001", "\u00a0", "-", "\t");
+  const text = fc.array(word, { maxLength: 40 }).map((a) => a.join(""));
+  let fastRuns = 0;
+  fc.assert(
+    fc.property(fc.array(text, { maxLength: 4 }), fc.constantFrom("QUOTE_DOUBLE", "QUOTE_SINGLE", "PLAIN"), fc.constantFrom(20, 40), fc.boolean(), (strs, type, width, seq) => {
+      const v = { kind: "Service", apiVersion: "v1", k: seq ? { list: strs } : Object.fromEntries(strs.map((s, i) => ["key" + i, s])) };
+      if (assertSame(stringify(v, { defaultStringType: type, lineWidth: width, minContentWidth: 0 }))) fastRuns++;
+    }),
+    { numRuns: 300 * Number(process.env["FUZZ_SCALE"] ?? 1) },
+  );
+  assert.ok(fastRuns > 150, `the fast reader took only ${fastRuns} inputs`);
 });
 
 const svc = (n: number): string =>
