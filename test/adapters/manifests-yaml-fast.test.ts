@@ -171,7 +171,11 @@ test("real `kubectl get svc -A -o yaml` output (kubectl 1.32 against the test AP
   const text = readFileSync(fileURLToPath(new URL("../../../test/fixtures/manifests/kubectl-get-svc-A.yaml", import.meta.url)), "utf8");
   assert.ok(assertSame(text), "the fast reader handles kubectl's output");
   const { objects } = load(text, false);
-  assert.deepEqual(objects.map((o) => o.source.line), [3, 49, 95]);
-  // Long annotation text that kubectl folds over two lines comes back as one line.
-  assert.match(String((objects[0]!.obj["metadata"] as { annotations: Record<string, string> }).annotations["desc"]), /columns of text for sure 0$/);
+  assert.deepEqual(objects.map((o) => o.source.line), [3, 55, 107]);
+  // Long annotation text that kubectl folds over two lines (plain, '…' and "…") comes back whole.
+  const notes = (objects[0]!.obj["metadata"] as { annotations: Record<string, string> }).annotations;
+  assert.match(String(notes["desc"]), /columns of text for sure 0$/);
+  assert.match(String(notes["longq"]), /^key: value # and .* beyond the eighty column limit 0$/);
+  assert.match(String(notes["longdq"]), /^ leading space and a tab\t and .* limit {2}with {2}double {2}spaces 0$/);
+  assert.equal(objects[2]!.locate(["spec", "ports", 0, "port"]), 150); // its `port: 80` line
 });
