@@ -3,9 +3,8 @@
 // output. Every object keeps where it came from so errors can name file and line.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { LineCounter, parseAllDocuments, parseDocument, isNode } from "yaml";
 import { LbctlError } from "../cli/errors.ts";
-import { fastParseDocuments } from "./yaml-fast.ts";
+import { yamlDocuments, type ItemLocator, type Locator } from "./manifests-yaml.ts";
 
 export type KubeObject = Record<string, unknown>;
 
@@ -148,8 +147,10 @@ export function parseText(text: string, file: string, objects: ManifestObject[],
     for (const doc of docs) addDocument(doc, file, undefined, () => undefined, objects, problems);
     return;
   }
-  if (opts.tree) parseYamlTree(text, file, objects, problems);
-  else parseYaml(text, file, objects, problems);
+  for (const ev of yamlDocuments(text, opts.tree === true)) {
+    if ("message" in ev) problems.push({ file, line: ev.line, message: ev.message });
+    else addDocument(ev.value, file, ev.line, ev.locate, objects, problems, ev.itemAt);
+  }
 }
 
 function jsonErrorLine(text: string, err: unknown): number | undefined {
@@ -161,9 +162,6 @@ function jsonErrorLine(text: string, err: unknown): number | undefined {
   return line;
 }
 
-type Locator = (path: readonly (string | number)[]) => number | undefined;
-/** Line and locator of entry i of a List's `items`, when known without going through the List. */
-type ItemLocator = (i: number) => { line: number; locate: Locator } | undefined;
 
 function addDocument(
   doc: unknown,
@@ -201,76 +199,4 @@ function addDocument(
     return;
   }
   objects.push({ obj, source: { file, line, order: objects.length }, locate });
-}
-
-function parseYaml(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
-  const docs = fastParseDocuments(text);
-  if (!docs) {
-    parseYamlTree(text, file, objects, problems);
-    return;
-  }
-  for (const d of docs) {
-    const items = d.items;
-    const itemAt: ItemLocator | undefined = items
-      ? (i) => {
-          const it = items[i];
-          return it && { line: it.line, locate: sliceLocator(text, it.start, it.end, it.startLine, [0]) };
-        }
-      : undefined;
-    addDocument(d.value, file, d.line, sliceLocator(text, d.start, d.end, d.startLine, []), objects, problems, itemAt);
-  }
-}
-
-/**
- * Field lines for the fast path: on first use, parses just the text of one document or one List
- * entry with the library (node tree and all) and answers from it as the full parse would; `prefix`
- * is [0] for an entry, which parses as a one-entry sequence. Errors are rare, successes common.
- */
-function sliceLocator(text: string, start: number, end: number, startLine: number, prefix: readonly number[]): Locator {
-  let tree: { doc: ReturnType<typeof parseDocument>; lines: LineCounter } | undefined;
-  return (path) => {
-    if (!tree) {
-      const lines = new LineCounter();
-      tree = { doc: parseDocument(text.slice(start, end), { lineCounter: lines, uniqueKeys: false, prettyErrors: false }), lines };
-    }
-    const node = tree.doc.getIn([...prefix, ...path], true);
-    return isNode(node) && node.range ? startLine - 1 + tree.lines.linePos(node.range[0]).line : undefined;
-  };
-}
-
-/** The general path: the library's full document tree, for everything the fast reader declines. */
-function parseYamlTree(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
-  const lineCounter = new LineCounter();
-  let docs;
-  try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  } catch (err) {
-    problems.push({ file, line: undefined, message: `invalid YAML: ${(err as Error).message}` });
-    return;
-  }
-  // parseAllDocuments returns an EmptyStream (not an array) for empty input.
-  if (!Array.isArray(docs)) return;
-  for (const doc of docs) {
-    const lineAt = (offset: number | undefined): number | undefined =>
-      offset === undefined ? undefined : lineCounter.linePos(offset).line;
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const first = e.message.split("\n")[0] ?? e.message;
-      problems.push({ file, line: lineAt(e.pos[0]), message: `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, "")}` });
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (err) {
-      problems.push({ file, line: lineAt(doc.range[0]), message: `invalid YAML: ${(err as Error).message}` });
-      continue;
-    }
-    const locate: Locator = (path) => {
-      const node = doc.getIn(path as (string | number)[], true);
-      return isNode(node) && node.range ? lineAt(node.range[0]) : undefined;
-    };
-    const contentsRange = isNode(doc.contents) && doc.contents.range ? doc.contents.range[0] : doc.range[0];
-    addDocument(value, file, lineAt(contentsRange), locate, objects, problems);
-  }
 }
