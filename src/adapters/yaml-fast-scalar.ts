@@ -1,6 +1,8 @@
 // Scalars for the fast block-YAML reader (yaml-fast.ts): plain and quoted (also folded over
-// lines), literal block scalars, `{}` and `[]`. Values follow yaml-scalars.ts.
+// lines), literal block scalars, one-line flow collections (yaml-fast-flow.ts). Values follow
+// yaml-scalars.ts.
 import { LineCursor, bail, plainStart, SP, NL, HASH, DASH, SQ, DQ } from "./yaml-fast-cursor.ts";
+import { flowCollection } from "./yaml-fast-flow.ts";
 import { NOT_FAST, type NotFast, doubleQuoted, doubleQuotedLines, resolvePlain, unfoldLines } from "./yaml-scalars.ts";
 
 export class ScalarReader extends LineCursor {
@@ -75,9 +77,10 @@ export class ScalarReader extends LineCursor {
       end = close + 1;
     } else if (ch === 124 /* | */) return this.literal(col, r, e);
     else if (ch === 123 /* { */ || ch === 91 /* [ */) {
-      if (t.charCodeAt(r + 1) !== (ch === 123 ? 125 : 93)) bail();
-      value = ch === 123 ? {} : [];
-      end = r + 2;
+      const flow = flowCollection(t.slice(r, e), 0);
+      if (flow === NOT_FAST) return bail();
+      value = flow.value;
+      end = r + flow.end;
     } else {
       if (!plainStart(ch, t.charCodeAt(r + 1))) bail();
       const s = t.slice(r, e);

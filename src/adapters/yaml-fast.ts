@@ -1,13 +1,14 @@
 // A fast reader for the block YAML that `kubectl get -o yaml`, `yaml.stringify` and hand-written
-// manifests use: block mappings and sequences, plain scalars (also folded over lines, as kubectl
-// writes long text), quoted scalars (also folded), literal block scalars (`|`, `|-`, `|+`), `{}` and
-// `[]`, comments and `---` documents. It builds plain JS values straight from the text — the
-// `yaml` library builds a node tree with source ranges first, which costs ~10x the time and ~6x
-// the memory on big inputs — and records only the few lines the loader needs up front (where each document and each root `items` entry starts). Everything else
-// (anchors, tags, flow collections, folded block scalars, tabs, CR, odd keys,
-// anything malformed) returns undefined and the caller uses the library for that file, so results
-// and error messages never depend on which path ran. Field lines are found later, only for the
-// document or item an error is about (manifests.ts re-parses that slice with the library).
+// manifests use: block mappings and sequences, plain and quoted scalars (also folded over lines,
+// as kubectl writes long text), literal block scalars (`|`, `|-`, `|+`), one-line flow collections
+// (`{name: a}`, `[80, 443]`), comments and `---` documents. It builds plain JS values straight
+// from the text — the `yaml` library builds a node tree with source ranges first, which costs ~10x
+// the time and ~6x the memory on big inputs — and records only the few lines the loader needs up
+// front (where each document and each root `items` entry starts). Everything else (anchors, tags,
+// flow collections over lines, folded block scalars, tabs, CR, odd keys, anything malformed)
+// returns undefined and the caller uses the library for the whole file, so results and error
+// messages never depend on which path ran. Field lines are found later, only for the document or
+// item an error is about (manifests-yaml.ts re-parses that slice with the library).
 import { bail, plainStart, COLON, DASH, DOT, DQ, HASH, NL, SP, SQ } from "./yaml-fast-cursor.ts";
 import { ScalarReader } from "./yaml-fast-scalar.ts";
 import { NOT_FAST, doubleQuoted, plainKey } from "./yaml-scalars.ts";
@@ -202,6 +203,7 @@ class Reader extends ScalarReader {
     let e = t.indexOf("\n", c);
     if (e < 0) e = this.n;
     let i = c;
+    if (ch === 123 /* { */ || ch === 91 /* [ */) return false; // a flow collection (keys are not ours)
     if (ch === DQ || ch === SQ) {
       i = this.quoteEnd(c, e) + 1;
       if (i === 0) return false; // a quoted scalar going on over lines is no key

@@ -93,7 +93,8 @@ test("fast YAML reader equals the library on stringified documents, with noise l
 });
 
 test("fast YAML reader equals the library on line soup (property)", () => {
-  const line = fc.tuple(fc.constantFrom("", " ", "  ", "    "), fc.constantFrom("a:", "a: 1", "- ", "- b: x", "-", "c: |", "c: |-", "c: |+", "  text", "d: 'q'", 'e: "\\u00e9"', "f: {}", "g: []", "# c", "---", "...", "h: x # c", "i: a: b", "? k", "j: &a 1", "items:", "kind: List", "apiVersion: v1", "k: 'a", "l: \"b\\", "m: \" x", "q'", "r\"", "  \\x41 \"", "s  '' t  "));
+  const line = fc.tuple(fc.constantFrom("", " ", "  ", "    "), fc.constantFrom("a:", "a: 1", "- ", "- b: x", "-", "c: |", "c: |-", "c: |+", "  text", "d: 'q'", 'e: "\\u00e9"', "f: {}", "g: []", "# c", "---", "...", "h: x # c", "i: a: b", "? k", "j: &a 1", "items:", "kind: List", "apiVersion: v1", "k: 'a", "l: \"b\\", "m: \" x", "q'", "r\"", "  \\x41 \"", "s  '' t  ",
+    "f: {a: 1, b: [x, 'y']}", "- {kind: Service, n: ~}", "- [a, b]: c", "i: [a: 1]", "j: {\"a\":1}", "k: [-1, .5, \"\\t\"]", "l: {a: }", "m: [a,]", "n: {a: b # c}", "o: [a] # c"));
   fc.assert(
     fc.property(fc.array(line, { maxLength: 14 }), fc.boolean(), (ls, nl) => {
       assertSame(ls.map(([i, s]) => i + s).join("\n") + (nl ? "\n" : ""));
@@ -114,6 +115,18 @@ test("fast YAML reader equals the library on text folded over lines in every quo
     { numRuns: 300 * Number(process.env["FUZZ_SCALE"] ?? 1) },
   );
   assert.ok(fastRuns > 150, `the fast reader took only ${fastRuns} inputs`);
+});
+
+test("fast YAML reader equals the library on one-line flow collections in block documents (property)", () => {
+  let fastRuns = 0;
+  fc.assert(
+    fc.property(fc.dictionary(key, value, { maxKeys: 5 }), fc.boolean(), fc.constantFrom(0, 40), (obj, padding, width) => {
+      const lines = Object.entries(obj).map(([k, v]) => `${stringify(k).trimEnd()}: ${stringify(v, { collectionStyle: "flow", flowCollectionPadding: padding, lineWidth: width }).trimEnd()}`);
+      if (assertSame(["kind: Service", "apiVersion: v1", ...lines, ""].join("\n"))) fastRuns++;
+    }),
+    { numRuns: 300 * Number(process.env["FUZZ_SCALE"] ?? 1) },
+  );
+  assert.ok(fastRuns > 60, `the fast reader took only ${fastRuns} inputs`);
 });
 
 const svc = (n: number): string =>
