@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseText, type ManifestObject, type ManifestProblem } from "../../src/adapters/manifests.ts";
@@ -191,4 +192,18 @@ test("real `kubectl get svc -A -o yaml` output (kubectl 1.32 against the test AP
   assert.match(String(notes["longq"]), /^key: value # and .* beyond the eighty column limit 0$/);
   assert.match(String(notes["longdq"]), /^ leading space and a tab\t and .* limit {2}with {2}double {2}spaces 0$/);
   assert.equal(objects[2]!.locate(["spec", "ports", 0, "port"]), 150); // its `port: 80` line
+});
+
+test("every YAML file of the repository (examples, docs, fixtures) takes the fast path with the same result", () => {
+  const root = fileURLToPath(new URL("../../../", import.meta.url));
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (/\.ya?ml$/.test(e.name)) files.push(join(dir, e.name));
+    }
+  };
+  for (const dir of ["examples", "docs", "test/fixtures"]) walk(dir);
+  assert.ok(files.length >= 10, files.join(" "));
+  for (const f of files) assert.ok(assertSame(readFileSync(join(root, f), "utf8")), `${f} takes the fast path`);
 });
