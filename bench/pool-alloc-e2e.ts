@@ -16,10 +16,11 @@ const bin = fileURLToPath(new URL("../../bin/lbctl", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "lbctl-bench-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
-function write(n: number, fmt: "json" | "yaml", shape: GenOptions["shape"]): string {
-  const file = join(dir, `svc-${n}-${shape}.${fmt}`);
+// "yaml-kubectl" lays sequences out as `kubectl get -o yaml` does: `- ` at the parent key's column.
+function write(n: number, fmt: "json" | "yaml" | "yaml-kubectl", shape: GenOptions["shape"]): string {
+  const file = join(dir, `svc-${n}-${shape}-${fmt}.${fmt === "json" ? "json" : "yaml"}`);
   const list = generate(n, { shape });
-  writeFileSync(file, fmt === "json" ? JSON.stringify(list) : stringify(list, { lineWidth: 0 }));
+  writeFileSync(file, fmt === "json" ? JSON.stringify(list) : stringify(list, { lineWidth: 0, indentSeq: fmt === "yaml" }));
   return file;
 }
 
@@ -42,3 +43,4 @@ for (const n of sizes) {
 }
 const yamlN = quick ? 10000 : 100000;
 measure(`${yamlN} Services, 20 mixed pools, YAML`, write(yamlN, "yaml", "mix"), "json");
+measure(`${yamlN} Services, 20 mixed pools, YAML in kubectl's layout`, write(yamlN, "yaml-kubectl", "mix"), "json");

@@ -3,8 +3,8 @@
 // output. Every object keeps where it came from so errors can name file and line.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { LineCounter, parseAllDocuments, isNode } from "yaml";
 import { LbctlError } from "../cli/errors.ts";
+import { yamlDocuments, type ItemLocator, type Locator } from "./manifests-yaml.ts";
 
 export type KubeObject = Record<string, unknown>;
 
@@ -130,8 +130,11 @@ function looksLikeJson(text: string): boolean {
   return first !== null && (first[1] === "{" || first[1] === "[");
 }
 
-/** Parses one file's text (exported for tests and for fuzzing: never throws). */
-export function parseText(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
+/**
+ * Parses one file's text (exported for tests and for fuzzing: never throws). `tree` forces the
+ * library's full document tree for YAML (the reference the fast reader is tested against).
+ */
+export function parseText(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[], opts: { tree?: boolean } = {}): void {
   if (looksLikeJson(text)) {
     let parsed: unknown;
     try {
@@ -144,7 +147,10 @@ export function parseText(text: string, file: string, objects: ManifestObject[],
     for (const doc of docs) addDocument(doc, file, undefined, () => undefined, objects, problems);
     return;
   }
-  parseYaml(text, file, objects, problems);
+  for (const ev of yamlDocuments(text, opts.tree === true)) {
+    if ("message" in ev) problems.push({ file, line: ev.line, message: ev.message });
+    else addDocument(ev.value, file, ev.line, ev.locate, objects, problems, ev.itemAt);
+  }
 }
 
 function jsonErrorLine(text: string, err: unknown): number | undefined {
@@ -156,7 +162,6 @@ function jsonErrorLine(text: string, err: unknown): number | undefined {
   return line;
 }
 
-type Locator = (path: readonly (string | number)[]) => number | undefined;
 
 function addDocument(
   doc: unknown,
@@ -165,6 +170,7 @@ function addDocument(
   locate: Locator,
   objects: ManifestObject[],
   problems: ManifestProblem[],
+  itemAt?: ItemLocator,
 ): void {
   if (doc === null || doc === undefined) return; // empty YAML document
   if (typeof doc !== "object" || Array.isArray(doc)) {
@@ -182,7 +188,9 @@ function addDocument(
         if (it["kind"] === undefined && itemKind !== undefined) it["kind"] = itemKind;
         if (it["apiVersion"] === undefined && typeof obj["apiVersion"] === "string") it["apiVersion"] = obj["apiVersion"];
       }
-      addDocument(item, file, locate(["items", i]) ?? line, (p) => locate(["items", i, ...p]), objects, problems);
+      const known = itemAt?.(i);
+      if (known) addDocument(item, file, known.line, known.locate, objects, problems);
+      else addDocument(item, file, locate(["items", i]) ?? line, (p) => locate(["items", i, ...p]), objects, problems);
     });
     return;
   }
@@ -191,40 +199,4 @@ function addDocument(
     return;
   }
   objects.push({ obj, source: { file, line, order: objects.length }, locate });
-}
-
-function parseYaml(text: string, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
-  const lineCounter = new LineCounter();
-  let docs;
-  try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  } catch (err) {
-    problems.push({ file, line: undefined, message: `invalid YAML: ${(err as Error).message}` });
-    return;
-  }
-  // parseAllDocuments returns an EmptyStream (not an array) for empty input.
-  if (!Array.isArray(docs)) return;
-  for (const doc of docs) {
-    const lineAt = (offset: number | undefined): number | undefined =>
-      offset === undefined ? undefined : lineCounter.linePos(offset).line;
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const first = e.message.split("\n")[0] ?? e.message;
-      problems.push({ file, line: lineAt(e.pos[0]), message: `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, "")}` });
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (err) {
-      problems.push({ file, line: lineAt(doc.range[0]), message: `invalid YAML: ${(err as Error).message}` });
-      continue;
-    }
-    const locate: Locator = (path) => {
-      const node = doc.getIn(path as (string | number)[], true);
-      return isNode(node) && node.range ? lineAt(node.range[0]) : undefined;
-    };
-    const contentsRange = isNode(doc.contents) && doc.contents.range ? doc.contents.range[0] : doc.range[0];
-    addDocument(value, file, lineAt(contentsRange), locate, objects, problems);
-  }
 }
