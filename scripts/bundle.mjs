@@ -19,6 +19,20 @@ const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
 
 for (const name of readdirSync(dist)) if (name.startsWith("lbctl")) rmSync(new URL(name, dist));
 
+// Node 20 loses a vm.Script's importModuleDynamically for functions that come from a code cache
+// ("A dynamic import callback was not specified"), so the bundle must contain no import(): a
+// dynamic import of an external package becomes a deferred require() of it instead.
+const EXTERNAL = ["@kubernetes/client-node", "yaml", "cli-table3"];
+const dynamicImportAsRequire = {
+  name: "dynamic-import-as-require",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === "dynamic-import" && EXTERNAL.includes(args.path) ? { path: args.path, namespace: "lbctl-require" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lbctl-require" }, (args) => ({ loader: "js", contents: `module.exports = require(${JSON.stringify(args.path)});` }));
+  },
+};
+
 const result = await build({
   entryPoints: [new URL("dist/src/bin/bundle.js", root).pathname],
   bundle: true,
@@ -29,7 +43,8 @@ const result = await build({
   // Loaded from node_modules by the commands that need them: client-node (ES modules only, heavy;
   // require() of ES modules needs Node >= 20.19) for a cluster, yaml and cli-table3 for output and
   // manifests. Bundled they would make every start read and deserialize more (docs/decisions.md).
-  external: ["@kubernetes/client-node", "yaml", "cli-table3"],
+  external: EXTERNAL,
+  plugins: [dynamicImportAsRequire],
   // binding.ts finds the addon from its own location; in the bundle that is dist/lbctl.cjs.
   define: { "import.meta.url": "__lbctl_module_url", __LBCTL_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: 'var __lbctl_module_url = require("node:url").pathToFileURL(__filename).href;' },
@@ -41,6 +56,7 @@ const result = await build({
   logLevel: "warning",
 });
 const body = result.outputFiles[0].text;
+if (/\bimport\(/.test(body)) throw new Error("dist/lbctl.cjs contains import(): it would fail under the code cache (see dynamicImportAsRequire)");
 const hash = createHash("sha256").update(body).digest("hex");
 writeFileSync(new URL("lbctl.cjs", dist), `// lbctl-bundle ${hash}\n${body}`);
 

@@ -52,15 +52,32 @@ test("the build leaves one bundle and exactly one code cache, and the launcher u
 });
 
 test("the bundle and the module graph give the same answers, exit codes and errors", () => {
-  for (const argv of [["version"], ["arping", "--help"], ["arping", "-c", "0", "192.0.2.1"], ["pool", "list", "-f", "/nonexistent.yaml"], ["nosuch"]]) {
-    const bundled = launch(LBCTL_BIN, argv);
-    const modules = launch(LBCTL_BIN, argv, { LBCTL_NO_BUNDLE: "1" });
+  // Every lazily loaded path of the output module: yaml (-o yaml), cli-table3 (a non-ASCII cell
+  // in -o wide), chalk (FORCE_COLOR); under the code cache, as a user runs them.
+  const dir = mkdtempSync(join(tmpdir(), "lbctl-launch-in-"));
+  const shared = join(dir, "shared.yaml");
+  writeFileSync(shared, "apiVersion: v1\nkind: Service\nmetadata:\n  name: caf\u00e9\n  namespace: default\n  annotations:\n    lbipam.cilium.io/sharing-key: cl\u00e9\nspec:\n  type: LoadBalancer\n");
+  const cases: [string[], NodeJS.ProcessEnv][] = [
+    [["version"], {}],
+    [["arping", "--help"], {}],
+    [["arping", "-c", "0", "192.0.2.1"], {}],
+    [["pool", "list", "-f", "/nonexistent.yaml"], {}],
+    [["nosuch"], {}],
+    [["pool", "alloc", "-f", join(ROOT, "examples/homelab/"), "-o", "yaml"], {}],
+    [["pool", "alloc", "-f", join(ROOT, "examples/homelab/"), "-f", shared, "-o", "wide"], {}],
+    [["pool", "alloc", "-f", join(ROOT, "examples/homelab/")], { FORCE_COLOR: "1" }],
+  ];
+  for (const [argv, env] of cases) {
+    const bundled = launch(LBCTL_BIN, argv, env);
+    const modules = launch(LBCTL_BIN, argv, { ...env, LBCTL_NO_BUNDLE: "1" });
     assert.match(bundled.trace, /launch: bundle .*code cache used/);
     assert.doesNotMatch(modules.trace, /launch: bundle/, "LBCTL_NO_BUNDLE=1 must not load the bundle");
     assert.equal(bundled.code, modules.code, argv.join(" "));
     assert.equal(bundled.stdout, modules.stdout, argv.join(" "));
     assert.equal(bundled.stderr, modules.stderr, argv.join(" "));
+    assert.doesNotMatch(bundled.stderr, /internal error/, argv.join(" "));
   }
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test("a cache that does not fit the bundle is rejected by V8 and the run still succeeds", () => {
