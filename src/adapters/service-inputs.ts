@@ -6,7 +6,7 @@ import { RESOURCES } from "./kube/types.ts";
 import { failOnUnreadable, loadManifests, formatProblem } from "./manifests.ts";
 import { parseNode, parseService, parseSlice } from "../core/service/parse.ts";
 import type { NodeInfo, ServiceInfo, SliceInfo } from "../core/service/model.ts";
-import type { LabelMatcher } from "../core/service/labels.ts";
+import type { LabelMatcher } from "../core/label-query.ts";
 
 export interface ServiceInputs {
   services: ServiceInfo[];

@@ -1,6 +1,7 @@
 // Cluster mode over the Kubernetes API: watches (Services, EndpointSlices, this Node, L2
 // policies, Leases in the lease namespace) feed the cluster controller; Leases are written
-// through the cached LeaseStore, policy problems to the policies' status conditions. Every request is counted for the API-load metric.
+// through the cached LeaseStore, policy problems to the policies' status conditions. Every
+// request is counted for the API-load metric.
 import { connectFromFlags } from "../kube/connect.ts";
 import { RESOURCES, type Kube, type KubeObject } from "../kube/types.ts";
 import type { CliContext } from "../../cli/context.ts";

@@ -89,7 +89,6 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   const out = (line: string): void => {
     if (!f.quiet) writeLine(ctx, line);
   };
-  let replies = 0;
   try {
     if (v6) socket.attachFilter(NDP_FILTER);
     if (!json) out(headerLine(target.ip, source, link.name));
@@ -100,7 +99,7 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
       deadlineMs,
       signal,
       onReply: (r) => {
-        if (replies++ === 0) traceMark("first reply");
+        if (session.received === 1) traceMark("first reply");
         out(json ? JSON.stringify(replyJson(target.ip, r)) : replyLine(r));
       },
     });

@@ -5,7 +5,7 @@ import { LbctlError, UsageError } from "../errors.ts";
 import { buildServiceMap, filterEntries } from "../../core/service/map.ts";
 import { FRONTEND_TYPES, type FrontendType } from "../../core/service/frontends.ts";
 import { parseFrontendQuery } from "../../core/service/addr.ts";
-import { parseLabelSelector, LabelSelectorError } from "../../core/service/labels.ts";
+import { labelMatcher, LabelQueryError, parseLabelQuery } from "../../core/label-query.ts";
 import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel, type StateStyle } from "../../core/service/render.ts";
 import type { ServiceInputs } from "../../adapters/service-inputs.ts";
 
@@ -48,9 +48,10 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
   if (f.allNamespaces && f.namespace !== undefined) throw new UsageError("-n/--namespace and -A/--all-namespaces cannot be used together");
   let matcher;
   try {
-    matcher = f.selector ? parseLabelSelector(f.selector) : undefined;
+    // Evaluated locally for -f input, by the grammar the API server applies to live lists.
+    matcher = f.selector ? labelMatcher(parseLabelQuery(f.selector)) : undefined;
   } catch (err) {
-    if (err instanceof LabelSelectorError) throw new UsageError(err.message);
+    if (err instanceof LabelQueryError) throw new UsageError(`-l: ${err.message}`);
     throw err;
   }
 

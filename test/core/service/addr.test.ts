@@ -2,7 +2,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { canonicalIp, compareIp, familyOf, formatL3n4, parseFrontendQuery } from "../../../src/core/service/addr.ts";
-import { parseLabelSelector } from "../../../src/core/service/labels.ts";
 
 test("parseFrontendQuery accepts IP and IP:PORT for both families", () => {
   const cases: [string, { ip: string; port: number | undefined } | undefined][] = [
@@ -44,20 +43,4 @@ test("property: canonical IPv6 text is stable, parses back to the same value and
       assert.equal(compareIp(canonicalIp(v6addr), v6addr), 0);
     }),
   );
-});
-
-test("label selectors for -f input", () => {
-  const labels = { app: "web", tier: "front" };
-  const cases: [string, boolean][] = [
-    ["app=web", true],
-    ["app==web,tier=front", true],
-    ["app!=web", false],
-    ["app in (db, web)", true],
-    ["tier notin (front)", false],
-    ["missing", false],
-    ["!missing", true],
-    ["", true],
-  ];
-  for (const [sel, want] of cases) assert.equal(parseLabelSelector(sel)(labels), want, sel);
-  assert.throws(() => parseLabelSelector("a in (b"), /-l: /);
 });
