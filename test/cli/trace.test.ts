@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { traceMark } from "../../src/cli/trace.ts";
+import { traceMark } from "../../src/trace.ts";
 
 test("traceMark records nothing unless the launcher installed its array", () => {
   const saved = globalThis.__lbctlTraceMarks;

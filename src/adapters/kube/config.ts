@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { LbctlError } from "../../cli/errors.ts";
+import { LbctlError } from "../../errors.ts";
 
 export interface KubeConfigOptions {
   readonly kubeconfig?: string | undefined;

@@ -1,6 +1,6 @@
 // Turns transport failures and API `Status` replies into one-line LbctlErrors that say what was
 // being done, against which server, and what to check.
-import { LbctlError } from "../../cli/errors.ts";
+import { LbctlError } from "../../errors.ts";
 
 /** What a request was doing, for messages: "list services in namespace \"default\"". */
 export interface RequestDescription {

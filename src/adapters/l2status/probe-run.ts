@@ -1,6 +1,6 @@
 // Chooses the interface for each address (`-i`, else the up interface whose connected subnet
 // holds it, as arping does) and runs the prober over real packet sockets.
-import { LbctlError } from "../../cli/errors.ts";
+import { LbctlError } from "../../errors.ts";
 import { linkProblem, pickLinkFor, pickSourceFor, type LinkFacts } from "../../core/link-facts.ts";
 import type { ProbeResult } from "../../core/l2status/model.ts";
 import { getLink, listLinks } from "../links.ts";

@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LbctlError } from "../../cli/errors.ts";
-import { traceMark } from "../../cli/trace.ts";
+import { LbctlError } from "../../errors.ts";
+import { traceMark } from "../../trace.ts";
 
 /** Opaque native handle of one open socket. */
 export type PacketHandle = { readonly __packetHandle: unique symbol };

@@ -3,7 +3,7 @@
 // own namespace. Same check as `ip netns identify`: compare the nsfs inode of our namespace
 // with the bind mounts under /run/netns.
 import { readdirSync, statSync } from "node:fs";
-import { LbctlError } from "../../cli/errors.ts";
+import { LbctlError } from "../../errors.ts";
 
 export const NETNS_DIR = "/run/netns";
 export const TEST_NETNS_PREFIX = "lbt-";

@@ -2,7 +2,7 @@
 // whole frames. The binding is injectable (serialport poller.ts style) so tests need no addon.
 import { EventEmitter } from "node:events";
 import { endianness } from "node:os";
-import { LbctlError } from "../../cli/errors.ts";
+import { LbctlError } from "../../errors.ts";
 import { encodeBpf, type BpfInstruction } from "../../core/packet/bpf.ts";
 import { macToBytes } from "../../core/packet/ethernet.ts";
 import { loadBinding, OPEN_NO_TX_STAMP, type PacketBinding, type PacketHandle, type SendStamp } from "./binding.ts";

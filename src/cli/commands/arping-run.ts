@@ -4,7 +4,7 @@
 import type { CliContext } from "../context.ts";
 import { LbctlError, UsageError } from "../errors.ts";
 import { warn, writeLine } from "../output.ts";
-import { traceMark } from "../trace.ts";
+import { traceMark } from "../../trace.ts";
 import type { ArpingFlags } from "./arping.ts";
 import { parseCount, parseSeconds, parseTarget } from "../../core/arping/args.ts";
 import { protocolFor, type Mode } from "../../core/arping/protocol.ts";
