@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.ts";
 import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
-import { overlay } from "../../src/cli/commands/pool-plan-run.ts";
-import type { ManifestObject } from "../../src/adapters/manifests.ts";
+import { overlay } from "../../src/cli/commands/pool/load.ts";
+import type { ManifestObject } from "../../src/adapters/manifests/load.ts";
 
 let srv: TestApiServer;
 let kc: string;

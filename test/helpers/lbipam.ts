@@ -1,8 +1,13 @@
 // Builders for pool and Service objects, and a runner returning what each Service got.
-import { computePoolPlan, objectsFromRaw, type PoolPlan } from "../../src/adapters/pool-plan.ts";
+import { computePoolPlan, type PlanInput, type PoolPlan } from "../../src/core/ipam/plan.ts";
 import { DEFAULT_SETTINGS, effectiveCondition, poolCounts, type LbIpamSettings, type Raw } from "../../src/core/ipam/index.ts";
 
 export const NOW = "2026-11-27T12:00:00Z";
+
+/** Plain objects as planner input, as if loaded from `file` (no line numbers). */
+export function planInputs(raws: readonly Raw[], file: string): PlanInput[] {
+  return raws.map((obj, order) => ({ obj, source: { file, line: undefined, order }, locate: () => undefined }));
+}
 
 export interface PoolOpts {
   selector?: Raw;
@@ -78,7 +83,7 @@ export interface Run {
 }
 
 export function run(objs: Raw[], settings: Partial<LbIpamSettings> = {}): Run {
-  const plan = computePoolPlan(objectsFromRaw(objs, "test.yaml"), { ...DEFAULT_SETTINGS, ...settings }, NOW);
+  const plan = computePoolPlan(planInputs(objs, "test.yaml"), { ...DEFAULT_SETTINGS, ...settings }, NOW);
   return {
     plan,
     svc(name, ns = "default") {

@@ -1,6 +1,6 @@
-// Reads objects from the cluster in the shape of manifests.ts (ManifestObject), so commands that
+// Reads objects from the cluster in the shape of manifests/load.ts (ManifestObject), so commands that
 // work on -f files can take `--cluster` too: the source "file" is `cluster:<Kind>/<ns>/<name>`.
-import type { ManifestObject } from "../manifests.ts";
+import type { ManifestObject } from "../manifests/load.ts";
 import { isNotFound } from "./errors.ts";
 import { RESOURCES, type Gvr, type Kube, type KubeObject } from "./types.ts";
 

@@ -1,6 +1,6 @@
 // The narrow Kubernetes interface every lbctl command (and the announcer) uses. Plain objects in,
 // plain objects out: no client-node types leak past src/adapters/kube.
-import type { KubeObject } from "../manifests.ts";
+import type { KubeObject } from "../manifests/load.ts";
 
 export type { KubeObject };
 

@@ -7,8 +7,8 @@ import { parseIp } from "../../core/ip.ts";
 import { DEFAULT_SETTINGS, isGroup } from "../../core/ipam/index.ts";
 import { rangeHas } from "../../core/ipam/state.ts";
 import type { L2StatusInput } from "../../core/l2status/gather.ts";
-import type { ManifestObject } from "../manifests.ts";
-import { computePoolPlan } from "../pool-plan.ts";
+import type { ManifestObject } from "../manifests/load.ts";
+import { computePoolPlan } from "../../core/ipam/plan.ts";
 import type { Kube } from "../kube/types.ts";
 
 export type StatusObjects = Omit<L2StatusInput, "probes" | "vips" | "now">;

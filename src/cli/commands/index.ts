@@ -7,11 +7,11 @@ import type { Runner } from "../program.ts";
 type Register = (program: Command, runner: Runner) => void;
 
 const GROUPS: readonly (readonly [names: readonly string[], load: () => Promise<Register>])[] = [
-  [["pool"], async () => (await import("./pool.ts")).registerPool],
-  [["service", "svc"], async () => (await import("./service.ts")).registerService],
-  [["arping"], async () => (await import("./arping.ts")).registerArping],
-  [["announce"], async () => (await import("./announce.ts")).registerAnnounce],
-  [["l2"], async () => (await import("./l2.ts")).registerL2],
+  [["pool"], async () => (await import("./pool/index.ts")).registerPool],
+  [["service", "svc"], async () => (await import("./service/index.ts")).registerService],
+  [["arping"], async () => (await import("./arping/index.ts")).registerArping],
+  [["announce"], async () => (await import("./announce/index.ts")).registerAnnounce],
+  [["l2"], async () => (await import("./l2/index.ts")).registerL2],
 ];
 
 /** Root options that take a separate value: their value is not a command word. */

@@ -4,14 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { computePoolPlan, objectsFromRaw, planList } from "../../../src/adapters/pool-plan.ts";
-import { parseText, type ManifestObject, type ManifestProblem } from "../../../src/adapters/manifests.ts";
+import { computePoolPlan, planList } from "../../../src/core/ipam/plan.ts";
+import { parseText, type ManifestObject, type ManifestProblem } from "../../../src/adapters/manifests/load.ts";
 import { decodePool, decodeService, DEFAULT_SETTINGS, rangeEnabled, type LbIpamSettings, type Raw } from "../../../src/core/ipam/index.ts";
 import { incompatibility } from "../../../src/core/ipam/sharing.ts";
 import { selectorMatches } from "../../../src/core/ipam/selector.ts";
 import { rangeContains } from "../../../src/core/range.ts";
 import { parseIp, formatIp } from "../../../src/core/ip.ts";
-import { NOW } from "../../helpers/lbipam.ts";
+import { NOW, planInputs } from "../../helpers/lbipam.ts";
 
 const v4 = fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 40 })).map(([c, d]) => `10.0.${c}.${d}`);
 const v6 = fc.integer({ min: 0, max: 12 }).map((d) => `2001:db8::${d.toString(16)}`);
@@ -98,7 +98,7 @@ const scenario = fc.record({
 });
 
 function plan(objs: Raw[], settings: LbIpamSettings) {
-  return computePoolPlan(objectsFromRaw(objs, "prop.yaml"), settings, NOW);
+  return computePoolPlan(planInputs(objs, "prop.yaml"), settings, NOW);
 }
 
 test("property: no address is held by two Services unless they are sharing-compatible (§2.3)", () => {
@@ -178,7 +178,7 @@ test("property: pool/Service decoders and the manifest parser never throw on arb
       decodePool({ spec: { blocks: [a, b], serviceSelector: b } } as Raw, 0);
       decodeService({ apiVersion: "v1", kind: "Service", metadata: a, spec: b } as Raw, 0);
       decodeService({ metadata: { name: "n", annotations: a }, spec: { ports: b, ipFamilies: a } } as Raw, 0);
-      computePoolPlan(objectsFromRaw([wrap(a), { apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: b as Raw, status: a as Raw }], "x"), DEFAULT_SETTINGS, NOW);
+      computePoolPlan(planInputs([wrap(a), { apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: b as Raw, status: a as Raw }], "x"), DEFAULT_SETTINGS, NOW);
     }),
     { numRuns: 1000 },
   );

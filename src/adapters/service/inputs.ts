@@ -1,12 +1,12 @@
 // Where `service list` gets its Services, EndpointSlices and Nodes: -f files (a support-bundle
 // dump) or the live cluster. Objects are parsed into the compact model page by page, so raw
 // JSON of a big cluster is never held all at once.
-import type { Kube } from "./kube/types.ts";
-import { RESOURCES } from "./kube/types.ts";
-import { failOnUnreadable, loadManifests, formatProblem } from "./manifests.ts";
-import { parseNode, parseService, parseSlice } from "../core/service/parse.ts";
-import type { NodeInfo, ServiceInfo, SliceInfo } from "../core/service/model.ts";
-import type { LabelMatcher } from "../core/label-query.ts";
+import type { Kube } from "../kube/types.ts";
+import { RESOURCES } from "../kube/types.ts";
+import { failOnUnreadable, loadManifests, formatProblem } from "../manifests/load.ts";
+import { parseNode, parseService, parseSlice } from "../../core/service/parse.ts";
+import type { NodeInfo, ServiceInfo, SliceInfo } from "../../core/service/model.ts";
+import type { LabelMatcher } from "../../core/label-query.ts";
 
 export interface ServiceInputs {
   services: ServiceInfo[];

@@ -1,10 +1,10 @@
 // `lbctl pool list`: like `kubectl get lbippool`, with counts after allocation.
-import type { CliContext } from "../context.ts";
-import { render, type View } from "../output.ts";
-import type { PoolPlan } from "../../adapters/pool-plan.ts";
-import { isPoolObject } from "../../core/ipam/index.ts";
-import { loadPlan, parsePoolOptions } from "./pool-plan-run.ts";
-import { poolRows } from "./pool-summary.ts";
+import type { CliContext } from "../../context.ts";
+import { render, type View } from "../../output.ts";
+import type { PoolPlan } from "../../../core/ipam/plan.ts";
+import { isPoolObject } from "../../../core/ipam/index.ts";
+import { loadPlan, parsePoolOptions } from "./load.ts";
+import { poolRows } from "../../../core/ipam/report.ts";
 
 export function listView(plan: PoolPlan): View {
   const rows = poolRows(plan);

@@ -1,10 +1,10 @@
 // `lbctl pool alloc`: the IP every LoadBalancer Service would get; -o json|yaml is the v1 List of
 // every input pool and Service with status as LB-IPAM writes it (valid input again: a fixed point).
-import type { CliContext } from "../context.ts";
-import { render, writeJsonList, type Paint, type View } from "../output.ts";
-import { planList, type PoolPlan } from "../../adapters/pool-plan.ts";
-import { loadPlan, parsePoolOptions } from "./pool-plan-run.ts";
-import { loadBalancerRows, summaryLine, type SvcRow } from "./pool-summary.ts";
+import type { CliContext } from "../../context.ts";
+import { render, writeJsonList, type Paint, type View } from "../../output.ts";
+import { planList, type PoolPlan } from "../../../core/ipam/plan.ts";
+import { loadPlan, parsePoolOptions } from "./load.ts";
+import { loadBalancerRows, summaryLine, type SvcRow } from "../../../core/ipam/report.ts";
 
 const HEADERS = ["NAMESPACE", "NAME", "POOL", "EXTERNAL-IP", "STATUS", "REASON"];
 

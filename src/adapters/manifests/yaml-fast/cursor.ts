@@ -1,4 +1,4 @@
-// Line cursor of the fast block-YAML reader (yaml-fast.ts): where it is in the text, and the
+// Line cursor of the fast block-YAML reader (index.ts): where it is in the text, and the
 // line-level questions every part asks (markers, blank and comment lines, `- ` entries).
 
 /** Thrown when the input leaves the subset the fast reader reproduces exactly. */

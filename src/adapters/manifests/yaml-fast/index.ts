@@ -8,10 +8,10 @@
 // flow collections over lines, folded block scalars, tabs, CR, odd keys, anything malformed)
 // returns undefined and the caller uses the library for the whole file, so results and error
 // messages never depend on which path ran. Field lines are found later, only for the document or
-// item an error is about (manifests-yaml.ts re-parses that slice with the library).
-import { bail, plainStart, COLON, DASH, DOT, DQ, HASH, NL, SP, SQ } from "./yaml-fast-cursor.ts";
-import { ScalarReader } from "./yaml-fast-scalar.ts";
-import { NOT_FAST, doubleQuoted, plainKey } from "./yaml-scalars.ts";
+// item an error is about (../yaml.ts re-parses that slice with the library).
+import { bail, plainStart, COLON, DASH, DOT, DQ, HASH, NL, SP, SQ } from "./cursor.ts";
+import { ScalarReader } from "./scalar.ts";
+import { NOT_FAST, doubleQuoted, plainKey } from "./values.ts";
 
 /** A `- ` entry of the root mapping's `items` sequence. */
 export interface FastItem {
@@ -45,7 +45,7 @@ export function fastParseDocuments(text: string): FastDoc[] | undefined {
     return new Reader(text).stream();
   } catch {
     // Bail: outside the subset. Anything else (a stack overflow on absurd nesting, a bug) must not
-    // cost the user their answer either: the library path decides, as it did before.
+    // cost the user their answer either: the library path decides.
     return undefined;
   }
 }

@@ -1,14 +1,14 @@
 // `lbctl pool show NAME`: one pool in detail — blocks and their usage, which Service holds which
 // IP, the free runs, and conflict details.
-import type { CliContext } from "../context.ts";
-import { LbctlError } from "../errors.ts";
-import { render, type View } from "../output.ts";
-import type { PoolPlan } from "../../adapters/pool-plan.ts";
-import { formatIp, ipAdd, offsetToBigInt, type Offset } from "../../core/ip.ts";
-import { rangeSize } from "../../core/range.ts";
-import { isGroup, poolCounts, serviceKey, type PoolState } from "../../core/ipam/index.ts";
-import { runLength } from "../../core/ipam/allocator.ts";
-import { loadPlan, parsePoolOptions } from "./pool-plan-run.ts";
+import type { CliContext } from "../../context.ts";
+import { LbctlError } from "../../errors.ts";
+import { render, type View } from "../../output.ts";
+import type { PoolPlan } from "../../../core/ipam/plan.ts";
+import { formatIp, ipAdd, offsetToBigInt, type Offset } from "../../../core/ip.ts";
+import { rangeSize } from "../../../core/range.ts";
+import { isGroup, poolCounts, serviceKey, type PoolState } from "../../../core/ipam/index.ts";
+import { runLength } from "../../../core/ipam/allocator.ts";
+import { loadPlan, parsePoolOptions } from "./load.ts";
 
 const MAX_LISTED = 1000;
 

@@ -3,8 +3,8 @@
 // output. Every object keeps where it came from so errors can name file and line.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { LbctlError } from "../errors.ts";
-import { yamlDocuments, type ItemLocator, type Locator } from "./manifests-yaml.ts";
+import { LbctlError } from "../../errors.ts";
+import { yamlDocuments, type ItemLocator, type Locator } from "./yaml.ts";
 
 export type KubeObject = Record<string, unknown>;
 

@@ -1,11 +1,11 @@
 // Shared by the `pool` commands: option parsing (kept apart from planning, so a later --cluster
 // source can feed the same `computePoolPlan`), loading -f inputs and reporting bad input.
-import type { CliContext } from "../context.ts";
-import { UsageError } from "../errors.ts";
-import { notice, parseOutputFormat, type OutputFormat } from "../output.ts";
-import { failOnUnreadable, formatProblem, loadManifests, type ManifestObject } from "../../adapters/manifests.ts";
-import { computePoolPlan, formatPlanProblem, type PoolPlan } from "../../adapters/pool-plan.ts";
-import type { LbIpamSettings } from "../../core/ipam/index.ts";
+import type { CliContext } from "../../context.ts";
+import { UsageError } from "../../errors.ts";
+import { notice, parseOutputFormat, type OutputFormat } from "../../output.ts";
+import { failOnUnreadable, formatProblem, loadManifests, type ManifestObject } from "../../../adapters/manifests/load.ts";
+import { computePoolPlan, formatPlanProblem, type PoolPlan } from "../../../core/ipam/plan.ts";
+import type { LbIpamSettings } from "../../../core/ipam/index.ts";
 
 export interface PoolOptions {
   readonly paths: string[];
@@ -86,8 +86,8 @@ export async function loadPlan(ctx: CliContext, o: PoolOptions): Promise<LoadedP
 }
 
 async function readCluster(ctx: CliContext, o: PoolOptions): Promise<ManifestObject[]> {
-  const { connectFromFlags } = await import("../../adapters/kube/connect.ts");
-  const { loadClusterObjects } = await import("../../adapters/kube/cluster-objects.ts");
+  const { connectFromFlags } = await import("../../../adapters/kube/connect.ts");
+  const { loadClusterObjects } = await import("../../../adapters/kube/cluster-objects.ts");
   const kube = connectFromFlags(o.flags, ctx.env);
   try {
     return await loadClusterObjects(kube, { pools: true, services: true, onWarning: (m) => notice(ctx, `warning: ${m}`) });

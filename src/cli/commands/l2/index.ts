@@ -1,7 +1,7 @@
 // `lbctl l2 status`: who answers for every VIP, checked on the wire. Declarations only; the
 // implementation is imported when the command runs.
 import { Option, type Command } from "commander";
-import type { Runner } from "../program.ts";
+import type { Runner } from "../../program.ts";
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -32,7 +32,7 @@ Examples:
   lbctl l2 status -f cluster-dump.yaml -o wide`)
     .action(
       runner.action(async (_opts: unknown, cmd: Command) => {
-        const { runL2Status } = await import("./l2-status-run.ts");
+        const { runL2Status } = await import("./status.ts");
         return runL2Status(runner.ctx, cmd.optsWithGlobals());
       }),
     );

@@ -1,5 +1,5 @@
 // Scalar rules of the `yaml` library (core schema, YAML 1.2), reproduced for the fast block-YAML
-// reader in yaml-fast.ts. They must give exactly what `parseAllDocuments(...).toJS()` gives: the
+// reader in index.ts. They must give exactly what `parseAllDocuments(...).toJS()` gives: the
 // tests compare both on generated input. Anything these functions do not cover makes them return
 // NOT_FAST, and the caller falls back to the library for the whole file.
 

@@ -1,6 +1,6 @@
 // `lbctl service …`: declarations only; the implementation is imported when the command runs.
 import { Command, Option } from "commander";
-import type { Runner } from "../program.ts";
+import type { Runner } from "../../program.ts";
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -38,7 +38,7 @@ Examples:
     )
     .action(
       runner.action(async (opts: Record<string, unknown>, cmd: Command) => {
-        const { serviceList } = await import("./service-list.ts");
+        const { serviceList } = await import("./list.ts");
         return serviceList(runner.ctx, cmd.optsWithGlobals());
       }),
     );

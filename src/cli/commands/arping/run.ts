@@ -1,21 +1,21 @@
 // `lbctl arping` implementation: check the arguments, resolve interface and source, open the
 // packet socket (this module is itself imported lazily, and the addon loads only at open),
 // let the core session decide and the driver keep time, print iputils' lines.
-import type { CliContext } from "../context.ts";
-import { LbctlError, UsageError } from "../errors.ts";
-import { warn, writeLine } from "../output.ts";
-import { traceMark } from "../../trace.ts";
-import type { ArpingFlags } from "./arping.ts";
-import { parseCount, parseSeconds, parseTarget } from "../../core/arping/args.ts";
-import { protocolFor, type Mode } from "../../core/arping/protocol.ts";
-import { ArpingSession } from "../../core/arping/session.ts";
-import { duplicateWarning, headerLine, replyJson, replyLine, statsLines, summaryJson } from "../../core/arping/format.ts";
-import { canonicalIP } from "../../core/packet/addr.ts";
-import { linkProblem, pickLinkFor, pickSourceFor, type LinkFacts } from "../../core/link-facts.ts";
-import { NDP_FILTER } from "../../core/packet/bpf.ts";
-import { getLink, listLinks, localAddresses } from "../../adapters/links.ts";
-import { PacketSocket } from "../../adapters/packet/socket.ts";
-import { drive } from "../../adapters/arping/driver.ts";
+import type { CliContext } from "../../context.ts";
+import { LbctlError, UsageError } from "../../errors.ts";
+import { warn, writeLine } from "../../output.ts";
+import { traceMark } from "../../../trace.ts";
+import type { ArpingFlags } from "./index.ts";
+import { parseCount, parseSeconds, parseTarget } from "../../../core/arping/args.ts";
+import { protocolFor, type Mode } from "../../../core/arping/protocol.ts";
+import { ArpingSession } from "../../../core/arping/session.ts";
+import { duplicateWarning, headerLine, replyJson, replyLine, statsLines, summaryJson } from "../../../core/arping/format.ts";
+import { canonicalIP } from "../../../core/packet/addr.ts";
+import { linkProblem, pickLinkFor, pickSourceFor, type LinkFacts } from "../../../core/link-facts.ts";
+import { NDP_FILTER } from "../../../core/packet/bpf.ts";
+import { getLink, listLinks, localAddresses } from "../../../adapters/links.ts";
+import { PacketSocket } from "../../../adapters/packet/socket.ts";
+import { drive } from "../../../adapters/arping/driver.ts";
 
 function num<T>(flag: string, r: { ok: true; value: T } | { ok: false; error: string }): T {
   if (!r.ok) throw new UsageError(`${flag}: ${r.error}`);

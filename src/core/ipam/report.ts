@@ -1,7 +1,7 @@
 // Per-Service and per-pool facts the `pool` views print, derived from a plan.
-import { effectiveCondition, poolCounts, type PoolState, type SvcState } from "../../core/ipam/index.ts";
-import { formatIp } from "../../core/ip.ts";
-import type { PoolPlan } from "../../adapters/pool-plan.ts";
+import { effectiveCondition, poolCounts, type PoolState, type SvcState } from "./index.ts";
+import { formatIp } from "../ip.ts";
+import type { PoolPlan } from "./plan.ts";
 
 export type SvcStatus = "assigned" | "pending" | "ignored";
 

@@ -1,8 +1,8 @@
-// YAML text to documents for manifests.ts: the fast reader (yaml-fast.ts) when it takes the file,
-// else the `yaml` library's full document tree, as before. Either way each document comes with its
+// YAML text to documents for load.ts: the fast reader (yaml-fast/) when it takes the file,
+// else the `yaml` library's full document tree. Either way each document comes with its
 // content line and a locator for field lines; invalid YAML comes as a problem, in stream order.
 import { LineCounter, parseAllDocuments, parseDocument, isNode } from "yaml";
-import { fastParseDocuments } from "./yaml-fast.ts";
+import { fastParseDocuments } from "./yaml-fast/index.ts";
 
 export type Locator = (path: readonly (string | number)[]) => number | undefined;
 /** Line and locator of entry i of a List's `items`, when known without going through the List. */

@@ -1,7 +1,7 @@
 // `lbctl announce` (the L2 announcer) and `lbctl announce status`. Declarations only; the
 // implementations are imported when the command runs.
 import { Option, type Command } from "commander";
-import type { Runner } from "../program.ts";
+import type { Runner } from "../../program.ts";
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -36,7 +36,7 @@ Examples:
   lbctl announce --node-name "$NODE_NAME" --lease-namespace kube-system --metrics-addr :9473`)
     .action(
       runner.action(async (_opts: unknown, cmd: Command) => {
-        const { runAnnounce } = await import("./announce-run.ts");
+        const { runAnnounce } = await import("./run.ts");
         return runAnnounce(runner.ctx, cmd.optsWithGlobals());
       }),
     );
@@ -48,7 +48,7 @@ Examples:
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "wide", "json", "yaml"]).default("table"))
     .action(
       runner.action(async (_opts: unknown, cmd: Command) => {
-        const { runAnnounceStatus } = await import("./announce-status.ts");
+        const { runAnnounceStatus } = await import("./status.ts");
         return runAnnounceStatus(runner.ctx, cmd.optsWithGlobals());
       }),
     );

@@ -4,8 +4,15 @@
 import {
   decodePool, decodeService, formatPath, isPoolObject, isServiceObject, runLbIpam, serviceKey, writePoolStatus, writeServiceStatus,
   type FieldError, type LbIpamResult, type LbIpamSettings, type PoolSpec, type PoolState, type Raw, type ServiceInput, type SvcState,
-} from "../core/ipam/index.ts";
-import type { ManifestObject } from "./manifests.ts";
+} from "./index.ts";
+
+/** What the planner needs of a loaded object: the object, where it came from, and where its fields
+ * are. adapters/manifests/load.ts's ManifestObject (files) and cluster-objects' wrapper fit it. */
+export interface PlanInput {
+  readonly obj: Raw;
+  readonly source: { readonly file: string; readonly line: number | undefined; readonly order: number };
+  locate(path: readonly (string | number)[]): number | undefined;
+}
 
 export interface PlanProblem {
   readonly severity: "error" | "warning";
@@ -39,12 +46,7 @@ export interface PoolPlan {
   readonly problems: PlanProblem[];
 }
 
-/** Wraps plain objects (e.g. from the API server) so they can be planned like loaded files. */
-export function objectsFromRaw(raws: readonly Raw[], file: string): ManifestObject[] {
-  return raws.map((obj, order) => ({ obj, source: { file, line: undefined, order }, locate: () => undefined }));
-}
-
-function lineOf(m: ManifestObject, path: readonly (string | number)[]): number | undefined {
+function lineOf(m: PlanInput, path: readonly (string | number)[]): number | undefined {
   for (let n = path.length; n > 0; n--) {
     const l = m.locate(path.slice(0, n));
     if (l !== undefined) return l;
@@ -52,18 +54,18 @@ function lineOf(m: ManifestObject, path: readonly (string | number)[]): number |
   return m.source.line;
 }
 
-export function computePoolPlan(objects: readonly ManifestObject[], settings: LbIpamSettings, now: string): PoolPlan {
+export function computePoolPlan(objects: readonly PlanInput[], settings: LbIpamSettings, now: string): PoolPlan {
   const problems: PlanProblem[] = [];
-  const report = (m: ManifestObject, object: string, severity: PlanProblem["severity"], e: FieldError, suffix = ""): void => {
+  const report = (m: PlanInput, object: string, severity: PlanProblem["severity"], e: FieldError, suffix = ""): void => {
     problems.push({ severity, file: m.source.file, line: lineOf(m, e.path), object, field: formatPath(e.path), message: e.message + suffix });
   };
   const pools: PoolSpec[] = [];
   const services: ServiceInput[] = [];
-  const order: ({ kind: "pool"; m: ManifestObject; spec?: PoolSpec } | { kind: "svc"; m: ManifestObject; idx?: number })[] = [];
-  const poolSeen = new Map<string, ManifestObject>();
-  const svcSeen = new Map<string, ManifestObject>();
+  const order: ({ kind: "pool"; m: PlanInput; spec?: PoolSpec } | { kind: "svc"; m: PlanInput; idx?: number })[] = [];
+  const poolSeen = new Map<string, PlanInput>();
+  const svcSeen = new Map<string, PlanInput>();
   const invalidPools: InvalidPool[] = [];
-  const where = (m: ManifestObject): string => (m.source.line === undefined ? m.source.file : `${m.source.file}:${m.source.line}`);
+  const where = (m: PlanInput): string => (m.source.line === undefined ? m.source.file : `${m.source.file}:${m.source.line}`);
 
   for (const m of objects) {
     if (isPoolObject(m.obj)) {

@@ -1,12 +1,12 @@
 // `lbctl l2 status`: load objects (cluster or -f) → optional probe → verdicts → render. With
 // --watch the same pass repeats every interval and prints only when the picture changed.
-import type { CliContext } from "../context.ts";
-import { LbctlError, UsageError } from "../errors.ts";
-import { notice, parseOutputFormat, render, warn, writeLine, type OutputFormat } from "../output.ts";
-import { FlagError, parseDuration } from "../../core/announce/options.ts";
-import { parseVips } from "../../core/announce/vips.ts";
-import type { AddressStatus } from "../../core/l2status/model.ts";
-import type { Loader } from "../../adapters/l2status/evaluate.ts";
+import type { CliContext } from "../../context.ts";
+import { LbctlError, UsageError } from "../../errors.ts";
+import { notice, parseOutputFormat, render, warn, writeLine, type OutputFormat } from "../../output.ts";
+import { FlagError, parseDuration } from "../../../core/announce/options.ts";
+import { parseVips } from "../../../core/announce/vips.ts";
+import type { AddressStatus } from "../../../core/l2status/model.ts";
+import type { Loader } from "../../../adapters/l2status/evaluate.ts";
 
 /** Exit status when at least one address is not ok (1 stays "could not check"). */
 export const EXIT_NOT_OK = 3;
@@ -59,11 +59,11 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
   const s = settingsFrom(opts);
   // Start every import at once: file reads overlap with compiling what has already arrived.
   const [{ evaluateOnce }, { statusView }, { summarize }, source] = await Promise.all([
-    import("../../adapters/l2status/evaluate.ts"),
-    import("../../core/l2status/view.ts"),
-    import("../../core/l2status/gather.ts"),
+    import("../../../adapters/l2status/evaluate.ts"),
+    import("../../../core/l2status/view.ts"),
+    import("../../../core/l2status/gather.ts"),
     openSource(ctx, opts, s),
-    s.probe ? import("../../adapters/l2status/probe-run.ts") : undefined, // loaded now, used once Services are known
+    s.probe ? import("../../../adapters/l2status/probe-run.ts") : undefined, // loaded now, used once Services are known
   ]);
   try {
     let last = "";
@@ -123,7 +123,7 @@ function stable(r: AddressStatus): unknown {
 
 async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Settings): Promise<{ load: Loader; close(): void }> {
   if (s.files.length > 0) {
-    const [{ loadManifests, formatProblem }, { statusObjects }] = await Promise.all([import("../../adapters/manifests.ts"), import("../../adapters/l2status/inputs.ts")]);
+    const [{ loadManifests, formatProblem }, { statusObjects }] = await Promise.all([import("../../../adapters/manifests/load.ts"), import("../../../adapters/l2status/inputs.ts")]);
     return {
       load: async () => {
         const set = await loadManifests(s.files, { cwd: ctx.cwd, stdin: ctx.stdin });
@@ -133,7 +133,7 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
       close: () => {},
     };
   }
-  const [{ connectFromFlags }, { listFromCluster, statusObjects }] = await Promise.all([import("../../adapters/kube/connect.ts"), import("../../adapters/l2status/inputs.ts")]);
+  const [{ connectFromFlags }, { listFromCluster, statusObjects }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/l2status/inputs.ts")]);
   const kube = connectFromFlags(opts, ctx.env);
   const namespace = opts["allNamespaces"] === true ? undefined : (s.namespace ?? kube.namespace);
   let warned = false;

@@ -1,6 +1,6 @@
 // `lbctl pool …`: declarations only. Implementations load lazily so `lbctl --help` stays fast.
 import { Option, type Command } from "commander";
-import type { Runner } from "../program.ts";
+import type { Runner } from "../../program.ts";
 
 function planOptions(cmd: Command, outputs: string): Command {
   return cmd
@@ -26,21 +26,21 @@ export function registerPool(program: Command, runner: Runner): void {
   planOptions(pool.command("alloc"), "table|wide|json|yaml")
     .description("Show the IP LB-IPAM would give every LoadBalancer Service")
     .addHelpText("after", "\nExamples:\n  # Plan the shipped home-lab example\n  lbctl pool alloc -f examples/homelab/\n\n  # Write the objects with status, as LB-IPAM would, for review or re-input\n  lbctl pool alloc -f pools/ -f services.yaml -o yaml")
-    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./pool-alloc.ts")).poolAlloc(runner.ctx, cmd.optsWithGlobals())));
+    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./alloc.ts")).poolAlloc(runner.ctx, cmd.optsWithGlobals())));
 
   planOptions(pool.command("list"), "table|json|yaml")
     .description("List pools like `kubectl get lbippool`, with IP counts after allocation")
-    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./pool-list.ts")).poolList(runner.ctx, cmd.optsWithGlobals())));
+    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./list.ts")).poolList(runner.ctx, cmd.optsWithGlobals())));
 
   planOptions(pool.command("show").argument("<name>", "Pool name"), "table|json|yaml")
     .description("Show one pool: blocks, per-block usage, which Service holds which IP, free runs, conflicts")
     .action(
       runner.action(async (name: string, _opts: unknown, cmd: Command) =>
-        (await import("./pool-show.ts")).poolShow(runner.ctx, name, cmd.optsWithGlobals()),
+        (await import("./show.ts")).poolShow(runner.ctx, name, cmd.optsWithGlobals()),
       ),
     );
 
   planOptions(pool.command("check"), "table|json|yaml")
     .description("Exit 1 with one line per problem if a pool conflicts or is invalid, or a handled Service would stay pending")
-    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./pool-check.ts")).poolCheck(runner.ctx, cmd.optsWithGlobals())));
+    .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./check.ts")).poolCheck(runner.ctx, cmd.optsWithGlobals())));
 }

@@ -2,15 +2,15 @@
 // hold) or cluster (watch, elect, hold) → on SIGTERM/SIGINT stop answering, release, exit 0.
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import type { CliContext } from "../context.ts";
-import { LbctlError, UsageError } from "../errors.ts";
-import { FlagError, parseAnnounceFlags, type AnnounceConfig, type AnnounceFlags } from "../../core/announce/options.ts";
-import { announceMetrics, type Metrics } from "../../core/announce/metrics.ts";
-import { parseVips } from "../../core/announce/vips.ts";
-import { Engine, type GroupJoiner } from "../../adapters/announce/engine.ts";
-import { makeLogger, type Logger } from "../../adapters/announce/logger.ts";
-import { scanLinks } from "../../adapters/announce/links.ts";
-import { heldEverywhere, probeVips, type Tap } from "../../adapters/announce/standalone.ts";
+import type { CliContext } from "../../context.ts";
+import { LbctlError, UsageError } from "../../errors.ts";
+import { FlagError, parseAnnounceFlags, type AnnounceConfig, type AnnounceFlags } from "../../../core/announce/options.ts";
+import { announceMetrics, type Metrics } from "../../../core/announce/metrics.ts";
+import { parseVips } from "../../../core/announce/vips.ts";
+import { Engine, type GroupJoiner } from "../../../adapters/announce/engine.ts";
+import { makeLogger, type Logger } from "../../../adapters/announce/logger.ts";
+import { scanLinks } from "../../../adapters/announce/links.ts";
+import { heldEverywhere, probeVips, type Tap } from "../../../adapters/announce/standalone.ts";
 
 const RESCAN_MS = 1000;
 
@@ -30,7 +30,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
   const metrics = announceMetrics();
   let tap: Tap | undefined;
   const joiner = await openJoiner(log);
-  const { openPacketPort } = await import("../../adapters/announce/packet-port.ts");
+  const { openPacketPort } = await import("../../../adapters/announce/packet-port.ts");
   const engine = new Engine({ log, metrics, burst: config.burst, now: () => ctx.now(), openPort: openPacketPort, joiner, tap: (i, f) => tap?.(i, f) });
   const signal = ctx.trapSignals();
   // Sockets keep the loop alive only while open; this keeps the process up until a signal.
@@ -44,7 +44,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
       throw new LbctlError(`--interfaces: no usable interface matches "${config.interfacesText ?? ".*"}" (Ethernet, broadcast, not a bond/bridge member)`);
     }
     if (config.metricsAddr !== undefined) {
-      const { startMetricsServer } = await import("../../adapters/announce/metrics-server.ts");
+      const { startMetricsServer } = await import("../../../adapters/announce/metrics-server.ts");
       try {
         const s = await startMetricsServer(config.metricsAddr, metrics, () => engine.interfaces().length > 0);
         server = s;
@@ -60,7 +60,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
       relink();
       log.info("answering", { vips, interfaces: engine.interfaces().map((l) => l.name) });
     } else {
-      const { startCluster } = await import("../../adapters/announce/kube.ts");
+      const { startCluster } = await import("../../../adapters/announce/kube.ts");
       const nodeName = str(opts["nodeName"]) ?? ctx.env["NODE_NAME"] ?? hostname();
       const cluster = await startCluster({ ctx, opts, config, engine, log, metrics, nodeName });
       stopCluster = () => cluster.stop();
@@ -121,7 +121,7 @@ async function readStdin(ctx: CliContext): Promise<string> {
 
 async function openJoiner(log: Logger): Promise<GroupJoiner | undefined> {
   try {
-    const { openGroupJoiner } = await import("../../adapters/announce/mcast.ts");
+    const { openGroupJoiner } = await import("../../../adapters/announce/mcast.ts");
     return await openGroupJoiner();
   } catch (err) {
     log.warn("IPv6 unavailable: solicited-node groups will not be joined", { error: (err as Error).message });

@@ -1,6 +1,6 @@
 // `lbctl arping`: declaration only; the implementation (and the packet addon) load on use.
 import { Option, type Command } from "commander";
-import type { Runner } from "../program.ts";
+import type { Runner } from "../../program.ts";
 
 export interface ArpingFlags {
   interface?: string;
@@ -53,7 +53,7 @@ Examples:
     )
     .action(
       runner.action(async (destination: string, flags: ArpingFlags) => {
-        const { runArping } = await import("./arping-run.ts");
+        const { runArping } = await import("./run.ts");
         return runArping(runner.ctx, destination, flags);
       }),
     );

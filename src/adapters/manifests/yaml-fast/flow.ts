@@ -2,7 +2,7 @@
 // nested, with plain or quoted scalars — what hand-written manifests put on one line. Anything
 // else in flow style (entries over several lines, `a:1`, `{a}`, `? k`, empty or trailing entries,
 // a mapping inside a sequence written `[a: 1]`) is NOT_FAST and goes to the `yaml` library.
-import { NOT_FAST, type NotFast, doubleQuoted, plainKey, resolvePlain } from "./yaml-scalars.ts";
+import { NOT_FAST, type NotFast, doubleQuoted, plainKey, resolvePlain } from "./values.ts";
 
 type Step = { value: unknown; end: number };
 

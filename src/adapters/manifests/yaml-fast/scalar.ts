@@ -1,9 +1,9 @@
-// Scalars for the fast block-YAML reader (yaml-fast.ts): plain and quoted (also folded over
-// lines), literal block scalars, one-line flow collections (yaml-fast-flow.ts). Values follow
-// yaml-scalars.ts.
-import { LineCursor, bail, plainStart, SP, NL, HASH, DASH, SQ, DQ } from "./yaml-fast-cursor.ts";
-import { flowCollection } from "./yaml-fast-flow.ts";
-import { NOT_FAST, type NotFast, doubleQuoted, doubleQuotedLines, resolvePlain, unfoldLines } from "./yaml-scalars.ts";
+// Scalars for the fast block-YAML reader (index.ts): plain and quoted (also folded over
+// lines), literal block scalars, one-line flow collections (flow.ts). Values follow
+// values.ts.
+import { LineCursor, bail, plainStart, SP, NL, HASH, DASH, SQ, DQ } from "./cursor.ts";
+import { flowCollection } from "./flow.ts";
+import { NOT_FAST, type NotFast, doubleQuoted, doubleQuotedLines, resolvePlain, unfoldLines } from "./values.ts";
 
 export class ScalarReader extends LineCursor {
   /** Offset of the quote closing the quoted scalar opened at `c` before `e` (line end), or -1. */

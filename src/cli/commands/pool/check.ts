@@ -1,10 +1,10 @@
 // `lbctl pool check`: for GitOps pipelines. One line per problem and exit 1 when a pool conflicts
 // or is invalid, or a handled Service would stay pending; exit 0 otherwise.
-import type { CliContext } from "../context.ts";
-import { render, writeLine, type View } from "../output.ts";
-import type { PoolPlan } from "../../adapters/pool-plan.ts";
-import { loadPlan, parsePoolOptions } from "./pool-plan-run.ts";
-import { loadBalancerRows, poolRows } from "./pool-summary.ts";
+import type { CliContext } from "../../context.ts";
+import { render, writeLine, type View } from "../../output.ts";
+import type { PoolPlan } from "../../../core/ipam/plan.ts";
+import { loadPlan, parsePoolOptions } from "./load.ts";
+import { loadBalancerRows, poolRows } from "../../../core/ipam/report.ts";
 
 /** Problems found by planning (input problems are passed in, already printed on stderr). */
 export function checkProblems(plan: PoolPlan): string[] {

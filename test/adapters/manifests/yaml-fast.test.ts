@@ -7,10 +7,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
-import { parseText, type ManifestObject, type ManifestProblem } from "../../src/adapters/manifests.ts";
-import { fastParseDocuments } from "../../src/adapters/yaml-fast.ts";
-import { computePoolPlan, formatPlanProblem } from "../../src/adapters/pool-plan.ts";
-import { DEFAULT_SETTINGS } from "../../src/core/ipam/index.ts";
+import { parseText, type ManifestObject, type ManifestProblem } from "../../../src/adapters/manifests/load.ts";
+import { fastParseDocuments } from "../../../src/adapters/manifests/yaml-fast/index.ts";
+import { computePoolPlan, formatPlanProblem } from "../../../src/core/ipam/plan.ts";
+import { DEFAULT_SETTINGS } from "../../../src/core/ipam/index.ts";
 
 type Path = (string | number)[];
 

@@ -1,13 +1,13 @@
 // `lbctl service list`: read Services/EndpointSlices (live or -f) → core service map → view.
-import type { CliContext } from "../context.ts";
-import { render, warn, notice, parseOutputFormat, type Paint, type View } from "../output.ts";
-import { LbctlError, UsageError } from "../errors.ts";
-import { buildServiceMap, filterEntries } from "../../core/service/map.ts";
-import { FRONTEND_TYPES, type FrontendType } from "../../core/service/frontends.ts";
-import { parseFrontendQuery } from "../../core/service/addr.ts";
-import { labelMatcher, LabelQueryError, parseLabelQuery } from "../../core/label-query.ts";
-import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel, type StateStyle } from "../../core/service/render.ts";
-import type { ServiceInputs } from "../../adapters/service-inputs.ts";
+import type { CliContext } from "../../context.ts";
+import { render, warn, notice, parseOutputFormat, type Paint, type View } from "../../output.ts";
+import { LbctlError, UsageError } from "../../errors.ts";
+import { buildServiceMap, filterEntries } from "../../../core/service/map.ts";
+import { FRONTEND_TYPES, type FrontendType } from "../../../core/service/frontends.ts";
+import { parseFrontendQuery } from "../../../core/service/addr.ts";
+import { labelMatcher, LabelQueryError, parseLabelQuery } from "../../../core/label-query.ts";
+import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel, type StateStyle } from "../../../core/service/render.ts";
+import type { ServiceInputs } from "../../../adapters/service/inputs.ts";
 
 interface Flags {
   namespace?: string;
@@ -57,13 +57,13 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
 
   let inputs: ServiceInputs;
   if (f.filename && f.filename.length > 0) {
-    const { inputsFromFiles } = await import("../../adapters/service-inputs.ts");
+    const { inputsFromFiles } = await import("../../../adapters/service/inputs.ts");
     const sel = { namespace: f.allNamespaces ? undefined : f.namespace, labelSelector: f.selector, nodes: true };
     const r = await inputsFromFiles(f.filename, sel, matcher, { cwd: ctx.cwd, stdin: ctx.stdin });
     if (r.loaded === 0 && r.warnings.length > 0) throw new LbctlError(r.warnings[0]!);
     inputs = r;
   } else {
-    const [{ connectFromFlags }, { inputsFromCluster }] = await Promise.all([import("../../adapters/kube/connect.ts"), import("../../adapters/service-inputs.ts")]);
+    const [{ connectFromFlags }, { inputsFromCluster }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/service/inputs.ts")]);
     const kube = connectFromFlags(raw, ctx.env);
     try {
       const namespace = f.allNamespaces ? undefined : (f.namespace ?? kube.namespace);
