@@ -42,6 +42,25 @@ export function linkProblem(link: LinkFacts): LinkProblem | undefined {
   return undefined;
 }
 
+/** The one wording of each problem, after the interface's name: arping and `l2 status --probe` print it. */
+export function linkProblemText(problem: LinkProblem, link: LinkFacts): string {
+  if (problem === "down") return "is down";
+  if (problem === "not-arpable") return "is not ARPable (loopback or NOARP)";
+  return `is a slave of bond ${link.master ?? "?"}: use the bond`;
+}
+
+/** Error code of each problem (errno-style, as arping reports it). */
+export const LINK_PROBLEM_CODE: Readonly<Record<LinkProblem, string>> = { down: "ENETDOWN", "not-arpable": "E_NOARP", "bond-slave": "E_BOND_SLAVE" };
+
+/**
+ * Whether the announcer may answer on the link, as MetalLB's speaker filters: broadcast-capable,
+ * not NOARP, not loopback, not a bond or bridge member, and with a real MAC. Stricter than
+ * linkProblem (any master, not only a bond, excludes it); being down does not: it may come up.
+ */
+export function announceCandidate(link: LinkFacts): boolean {
+  return !link.loopback && link.broadcast && !link.noarp && link.master === undefined && link.mac !== "00:00:00:00:00:00";
+}
+
 export interface LinkChoice {
   link: LinkFacts;
   /** The connected address whose subnet holds the target. */

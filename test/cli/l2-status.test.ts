@@ -110,7 +110,7 @@ test("l2 status: usage errors are one line, exit 2", async () => {
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   }
   // Interface problems are found before any socket is opened (nothing is sent here).
-  for (const [iface, re] of [["nosuchif0", /^error: -i nosuchif0: no such interface$/m], ["lo", /^error: -i lo: interface is not ARPable$/m]] as const) {
+  for (const [iface, re] of [["nosuchif0", /^error: -i nosuchif0: no such interface$/m], ["lo", /^error: -i lo: interface is not ARPable \(loopback or NOARP\)$/m]] as const) {
     const r = await runCli(["l2", "status", "-f", FIXTURE, "--probe", "-i", iface]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, re);

@@ -2,9 +2,8 @@
 // policies, Leases in the lease namespace) feed the cluster controller; Leases are written
 // through the cached LeaseStore, policy problems to the policies' status conditions. Every
 // request is counted for the API-load metric.
-import { connectFromFlags } from "../kube/connect.ts";
-import { RESOURCES, type Kube, type KubeObject } from "../kube/types.ts";
-import type { CliContext } from "../../cli/context.ts";
+import { connectKube, type ConnectOptions } from "../kube/connect.ts";
+import { RESOURCES, type Kube } from "../kube/types.ts";
 import type { AnnounceConfig } from "../../core/announce/options.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { localEndpointServices, toNodeInfo, toPolicy, toPolicyStatus, toServiceInfo, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
@@ -16,8 +15,10 @@ import type { Logger } from "./logger.ts";
 import { Reflector } from "./reflector.ts";
 
 export interface ClusterStartOptions {
-  readonly ctx: CliContext;
-  readonly opts: Record<string, unknown>;
+  /** How to reach the API server (kubeconfig, context, request timeout). */
+  readonly connect: ConnectOptions;
+  /** The clock (ms since the epoch) lease decisions and status conditions read. */
+  readonly now: () => number;
   readonly config: AnnounceConfig;
   readonly engine: Engine;
   readonly log: Logger;
@@ -44,7 +45,7 @@ export function countingKube(kube: Kube, count: (verb: string, resource: string)
 }
 
 export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Promise<void>; relink(): void }> {
-  const raw = connectFromFlags(o.opts, o.ctx.env);
+  const raw = connectKube(o.connect);
   const kube = countingKube(raw, (verb, resource) => o.metrics.inc("lbctl_announce_api_requests_total", { verb, resource }));
   o.log.info("cluster mode", { server: raw.server, node: o.nodeName, lease_namespace: o.config.leaseNamespace });
   let timer: NodeJS.Timeout | undefined;
@@ -74,10 +75,10 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
   }, o.log);
   const reflectors = [services, slices, nodes, policies, leases];
   const controller = new ClusterController({
-    engine: o.engine, log: o.log, metrics: o.metrics, identity: o.nodeName, timing: o.config.timing, now: () => o.ctx.now(),
+    engine: o.engine, log: o.log, metrics: o.metrics, identity: o.nodeName, timing: o.config.timing, now: o.now,
     store: kubeLeaseStore(kube, o.config.leaseNamespace, leases),
   });
-  const statusWriter = new PolicyStatusWriter(kube, o.log, () => o.ctx.now());
+  const statusWriter = new PolicyStatusWriter(kube, o.log, o.now);
   const replan = (): void => {
     if (!reflectors.every((r) => r.synced)) return;
     const node = [...nodes.items.values()][0];
@@ -100,5 +101,3 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
     },
   };
 }
-
-export type { KubeObject };

@@ -1,11 +1,12 @@
-// Candidate interfaces, from the shared interface facts, filtered as MetalLB's speaker does:
-// broadcast-capable, not NOARP, not loopback, not a bond or bridge member; then by the -i regex.
+// Candidate interfaces, from the shared interface facts, filtered as MetalLB's speaker does
+// (core/link-facts.ts announceCandidate), then by the -i regex.
+import { announceCandidate } from "../../core/link-facts.ts";
 import { listLinks } from "../links.ts";
 import type { LinkState } from "./engine.ts";
 
 export async function scanLinks(match: RegExp | undefined): Promise<LinkState[]> {
   return listLinks()
-    .filter((l) => (match ? match.test(l.name) : true) && !l.loopback && l.broadcast && !l.noarp && l.master === undefined && l.mac !== "00:00:00:00:00:00")
+    .filter((l) => (match ? match.test(l.name) : true) && announceCandidate(l))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((l) => ({ name: l.name, ifindex: l.index, mac: l.mac, up: l.up }));
 }

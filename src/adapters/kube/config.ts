@@ -111,12 +111,3 @@ export function loadKubeConfig(o: KubeConfigOptions): LoadedConfig {
   return { kc, context: ctxName, server: cluster.server.replace(/\/+$/, ""), user: ctx.user ?? "", namespace: ctx.namespace || "default", origin };
 }
 
-/** kubectl's --request-timeout: "0" (none), "500ms", "10s", "2m", "1h"; a bare number is seconds. */
-export function parseRequestTimeout(v: string | undefined, fallbackMs: number): number {
-  if (v === undefined) return fallbackMs;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-  if (!m) throw new LbctlError(`--request-timeout: invalid duration "${v}" (expected e.g. 0, 500ms, 10s, 2m)`, { exitCode: 2, code: "E_USAGE" });
-  const n = Number(m[1]);
-  const unit = m[2] ?? "s";
-  return Math.round(n * (unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "m" ? 60_000 : 3_600_000));
-}

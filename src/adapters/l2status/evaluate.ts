@@ -1,11 +1,16 @@
 // One pass of `l2 status`: read the objects, probe the addresses they announce (when asked),
 // and judge each one.
-import type { CliContext } from "../../cli/context.ts";
 import { collectAddresses, gatherStatus } from "../../core/l2status/gather.ts";
 import { toServiceInfo } from "../../core/announce/objects.ts";
 import type { AddressStatus, ProbeResult } from "../../core/l2status/model.ts";
 import type { StatusObjects } from "./inputs.ts";
 import type { ServiceObject } from "../../core/announce/objects.ts";
+
+/** What a pass needs of the process: the environment (addon path) and the clock. */
+export interface EvaluateHost {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  now(): number;
+}
 
 export interface EvaluateSettings {
   readonly vips: ReadonlySet<string> | undefined;
@@ -23,7 +28,7 @@ export interface PhaseTimes {
   judged: number;
 }
 
-export async function evaluateOnce(ctx: CliContext, s: EvaluateSettings, load: Loader, times?: PhaseTimes): Promise<AddressStatus[]> {
+export async function evaluateOnce(ctx: EvaluateHost, s: EvaluateSettings, load: Loader, times?: PhaseTimes): Promise<AddressStatus[]> {
   if (times) times.begin = performance.now();
   let probing: Promise<Map<string, ProbeResult>> | undefined;
   const startProbe = (services: readonly ServiceObject[]): void => {

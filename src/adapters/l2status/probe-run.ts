@@ -1,7 +1,7 @@
 // Chooses the interface for each address (`-i`, else the up interface whose connected subnet
 // holds it, as arping does) and runs the prober over real packet sockets.
-import { LbctlError } from "../../errors.ts";
-import { linkProblem, pickLinkFor, pickSourceFor, type LinkFacts } from "../../core/link-facts.ts";
+import { SetupError } from "../../errors.ts";
+import { linkProblem, linkProblemText, LINK_PROBLEM_CODE, pickLinkFor, pickSourceFor, type LinkFacts } from "../../core/link-facts.ts";
 import type { ProbeResult } from "../../core/l2status/model.ts";
 import { getLink, listLinks } from "../links.ts";
 import { PacketSocket } from "../packet/socket.ts";
@@ -19,9 +19,9 @@ export async function probeOnTheWire(addresses: readonly string[], o: ProbeRunOp
   let forced: LinkFacts | undefined;
   if (o.interface !== undefined) {
     forced = getLink(o.interface);
-    if (!forced) throw new LbctlError(`-i ${o.interface}: no such interface`, { exitCode: 2 });
+    if (!forced) throw new SetupError(`-i ${o.interface}: no such interface`, { code: "ENODEV" });
     const why = linkProblem(forced);
-    if (why) throw new LbctlError(`-i ${o.interface}: interface ${why === "not-arpable" ? "is not ARPable" : why === "down" ? "is down" : "is a bond member"}`, { exitCode: 2 });
+    if (why) throw new SetupError(`-i ${o.interface}: interface ${linkProblemText(why, forced)}`, { code: LINK_PROBLEM_CODE[why] });
   }
   const links = forced ? [forced] : listLinks();
   const targets: ProbeTarget[] = [];

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LbctlError } from "../../errors.ts";
+import { SetupError } from "../../errors.ts";
 import { traceMark } from "../../trace.ts";
 
 /** Opaque native handle of one open socket. */
@@ -61,16 +61,16 @@ export function addonCandidates(): string[] {
 
 let cached: PacketBinding | undefined;
 
-/** The addon, loaded once; LBCTL_PACKET_ADDON overrides the path. Throws a one-line LbctlError if missing. */
+/** The addon, loaded once; LBCTL_PACKET_ADDON overrides the path. Throws a one-line SetupError if missing. */
 export function loadBinding(env: Readonly<Record<string, string | undefined>> = process.env): PacketBinding {
   if (cached) return cached;
   const override = env["LBCTL_PACKET_ADDON"];
   const candidates = addonCandidates();
   const path = override ?? candidates.find((p) => existsSync(p));
   if (path === undefined || !existsSync(path)) {
-    throw new LbctlError(
+    throw new SetupError(
       `the packet addon is not built (looked for ${override ?? candidates[0]}): run \`npm run build:addon\` in the lbctl checkout (needs a C compiler, make, python3 and the Node headers)`,
-      { exitCode: 2, code: "E_ADDON_MISSING" },
+      { code: "E_ADDON_MISSING" },
     );
   }
   try {
@@ -80,8 +80,7 @@ export function loadBinding(env: Readonly<Record<string, string | undefined>> = 
     cached = { ...raw, openBatch: (i, e, cb, flags = 0, rcvbuf = 0) => nativeOpen(i, e, cb, flags | OPEN_BATCH, rcvbuf) };
     traceMark("addon loaded");
   } catch (err) {
-    throw new LbctlError(`the packet addon ${path} could not be loaded: ${(err as Error).message} (rebuild it: npm run build:addon)`, {
-      exitCode: 2,
+    throw new SetupError(`the packet addon ${path} could not be loaded: ${(err as Error).message} (rebuild it: npm run build:addon)`, {
       code: "E_ADDON_MISSING",
       cause: err,
     });

@@ -2,7 +2,7 @@
 // whole frames. The binding is injectable (serialport poller.ts style) so tests need no addon.
 import { EventEmitter } from "node:events";
 import { endianness } from "node:os";
-import { LbctlError } from "../../errors.ts";
+import { LbctlError, SetupError } from "../../errors.ts";
 import { encodeBpf, type BpfInstruction } from "../../core/packet/bpf.ts";
 import { macToBytes } from "../../core/packet/ethernet.ts";
 import { loadBinding, OPEN_NO_TX_STAMP, type PacketBinding, type PacketHandle, type SendStamp } from "./binding.ts";
@@ -161,13 +161,12 @@ export function explain(err: unknown, doing: string): LbctlError {
   const code = (err as { code?: unknown }).code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === "EPERM" || code === "EACCES") {
-    return new LbctlError(`${doing}: ${message}: CAP_NET_RAW is needed (run as root, or: setcap cap_net_raw+ep "$(command -v node)")`, {
-      exitCode: 2,
+    return new SetupError(`${doing}: ${message}: CAP_NET_RAW is needed (run as root, or: setcap cap_net_raw+ep "$(command -v node)")`, {
       code: "E_PERMISSION",
       cause: err,
     });
   }
-  if (code === "ENODEV" || code === "ENXIO") return new LbctlError(`${doing}: no such interface (${message})`, { exitCode: 2, code: String(code), cause: err });
-  if (code === "ENETDOWN") return new LbctlError(`${doing}: the interface is down (${message})`, { exitCode: 2, code: "ENETDOWN", cause: err });
+  if (code === "ENODEV" || code === "ENXIO") return new SetupError(`${doing}: no such interface (${message})`, { code: String(code), cause: err });
+  if (code === "ENETDOWN") return new SetupError(`${doing}: the interface is down (${message})`, { code: "ENETDOWN", cause: err });
   return new LbctlError(`${doing}: ${message}`, { code: typeof code === "string" ? code : "E_PACKET", cause: err });
 }

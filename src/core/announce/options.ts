@@ -1,5 +1,6 @@
 // `lbctl announce` flags → a validated configuration. Pure, so every flag error is testable;
-// errors name the flag and the value.
+// errors name the flag and the value. Durations arrive already parsed (cli/flags.ts holds the one
+// duration grammar), as milliseconds; the namespace name is checked there too.
 import { DEFAULT_BURST, type BurstConfig } from "./announcements.ts";
 import { DEFAULT_TIMING, validateTiming, type LeaseTiming } from "./lease.ts";
 import { DEFAULT_PROBE, type ProbeSettings } from "./probe.ts";
@@ -13,14 +14,14 @@ export interface AnnounceFlags {
   probe?: boolean | undefined;
   nodeName?: string | undefined;
   leaseNamespace?: string | undefined;
-  leaseDuration?: string | undefined;
-  leaseRenewDeadline?: string | undefined;
-  leaseRetryPeriod?: string | undefined;
+  leaseDurationMs?: number | undefined;
+  leaseRenewDeadlineMs?: number | undefined;
+  leaseRetryPeriodMs?: number | undefined;
   gratuitousCount?: string | undefined;
-  gratuitousInterval?: string | undefined;
-  refreshInterval?: string | undefined;
+  gratuitousIntervalMs?: number | undefined;
+  refreshIntervalMs?: number | undefined;
   probeCount?: string | undefined;
-  probeInterval?: string | undefined;
+  probeIntervalMs?: number | undefined;
   logFormat?: string | undefined;
   logLevel?: string | undefined;
   metricsAddr?: string | undefined;
@@ -41,15 +42,6 @@ export interface AnnounceConfig {
 }
 
 export class FlagError extends Error {}
-
-/** "15s", "200ms", "1.5s", "2m", or a bare number of seconds. */
-export function parseDuration(flag: string, s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
-  if (!m) throw new FlagError(`${flag}: "${s}" is not a duration (e.g. 15s, 200ms, 1m)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? "s";
-  return Math.round(unit === "ms" ? n : unit === "s" ? n * 1000 : n * 60_000);
-}
 
 function parseCount(flag: string, s: string, min: number, max: number): number {
   if (!/^\d+$/.test(s.trim()) || Number(s) < min || Number(s) > max) throw new FlagError(`${flag}: "${s}" must be an integer from ${min} to ${max}`);
@@ -72,21 +64,20 @@ export function parseAnnounceFlags(f: AnnounceFlags): { config: AnnounceConfig; 
   const logLevel = f.logLevel ?? "info";
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new FlagError(`--log-level: "${logLevel}" must be debug, info, warn or error`);
   const ns = f.leaseNamespace ?? "kube-system";
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63) throw new FlagError(`--lease-namespace: "${ns}" is not a valid namespace name`);
   const { timing, warnings } = validateTiming({
-    leaseDurationMs: f.leaseDuration === undefined ? DEFAULT_TIMING.leaseDurationMs : parseDuration("--lease-duration", f.leaseDuration),
-    renewDeadlineMs: f.leaseRenewDeadline === undefined ? DEFAULT_TIMING.renewDeadlineMs : parseDuration("--lease-renew-deadline", f.leaseRenewDeadline),
-    retryPeriodMs: f.leaseRetryPeriod === undefined ? DEFAULT_TIMING.retryPeriodMs : parseDuration("--lease-retry-period", f.leaseRetryPeriod),
+    leaseDurationMs: f.leaseDurationMs ?? DEFAULT_TIMING.leaseDurationMs,
+    renewDeadlineMs: f.leaseRenewDeadlineMs ?? DEFAULT_TIMING.renewDeadlineMs,
+    retryPeriodMs: f.leaseRetryPeriodMs ?? DEFAULT_TIMING.retryPeriodMs,
   });
   const burst: BurstConfig = {
     rounds: f.gratuitousCount === undefined ? DEFAULT_BURST.rounds : parseCount("--gratuitous-count", f.gratuitousCount, 0, 100),
-    intervalMs: f.gratuitousInterval === undefined ? DEFAULT_BURST.intervalMs : parseDuration("--gratuitous-interval", f.gratuitousInterval),
-    refreshMs: f.refreshInterval === undefined ? 0 : parseDuration("--refresh-interval", f.refreshInterval),
+    intervalMs: f.gratuitousIntervalMs ?? DEFAULT_BURST.intervalMs,
+    refreshMs: f.refreshIntervalMs ?? 0,
   };
-  if (burst.refreshMs !== 0 && burst.refreshMs < 1000) throw new FlagError(`--refresh-interval: "${f.refreshInterval}" must be 0 (off) or at least 1s`);
+  if (burst.refreshMs !== 0 && burst.refreshMs < 1000) throw new FlagError(`--refresh-interval: ${burst.refreshMs}ms must be 0 (off) or at least 1s`);
   const probe: ProbeSettings | undefined = f.probe === false ? undefined : {
     count: f.probeCount === undefined ? DEFAULT_PROBE.count : parseCount("--probe-count", f.probeCount, 1, 10),
-    intervalMs: f.probeInterval === undefined ? DEFAULT_PROBE.intervalMs : parseDuration("--probe-interval", f.probeInterval),
+    intervalMs: f.probeIntervalMs ?? DEFAULT_PROBE.intervalMs,
   };
   return {
     config: {

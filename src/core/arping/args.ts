@@ -17,14 +17,6 @@ export function parseCount(text: string): Result<number> {
   return ok(n);
 }
 
-/** -w / --interval: seconds, decimals allowed (iputils takes integers only), returned in ms. */
-export function parseSeconds(text: string, min: number): Result<number> {
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) return fail(`invalid argument: '${text}'`);
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < min || n > INT_MAX) return fail(outOfRange(text, min));
-  return ok(Math.round(n * 1000));
-}
-
 export interface TargetArg {
   ip: string;
   family: Family;

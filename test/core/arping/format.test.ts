@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatMs, replyLine, statsLines, summaryJson } from "../../../src/core/arping/format.ts";
-import { parseCount, parseSeconds, parseTarget } from "../../../src/core/arping/args.ts";
+import { parseCount, parseTarget } from "../../../src/core/arping/args.ts";
 import type { ArpingSession, ReplyEvent } from "../../../src/core/arping/session.ts";
 
 const r = (o: Partial<ReplyEvent>): ReplyEvent => ({ from: "198.51.100.2", mac: "02:00:00:00:00:0b", kind: "reply", unicast: true, rttNs: 30_000n, probe: 1, ...o });
@@ -37,12 +37,9 @@ test("arguments: iputils' messages for numbers, literal addresses only", () => {
     ["-c 0", parseCount("0"), "invalid argument: '0': out of range: 1 <= value <= 2147483647"],
     ["-c abc", parseCount("abc"), "invalid argument: 'abc'"],
     ["-c 2147483648", parseCount("2147483648"), "invalid argument: '2147483648': out of range: 1 <= value <= 2147483647"],
-    ["-w -1", parseSeconds("-1", 0), "invalid argument: '-1': out of range: 0 <= value <= 2147483647"],
-    ["--interval 0", parseSeconds("0", 0.001), "invalid argument: '0': out of range: 0.001 <= value <= 2147483647"],
   ];
   for (const [name, res, want] of bad) assert.deepEqual(res, { ok: false, error: want }, name);
   assert.deepEqual(parseCount("3"), { ok: true, value: 3 });
-  assert.deepEqual(parseSeconds("0.25", 0.001), { ok: true, value: 250 });
   assert.deepEqual(parseTarget("2001:DB8::2"), { ok: true, value: { ip: "2001:db8::2", family: 6 } });
   assert.deepEqual(parseTarget("fe80::1%vA"), { ok: true, value: { ip: "fe80::1", family: 6, zone: "vA" } });
   for (const t of ["no.such.host.invalid", "999.1.1.1", "198.51.100.2%vA", "224.0.0.1", "255.255.255.255", "ff02::1", "::", ""]) {

@@ -2,8 +2,7 @@
 // implementations are imported when the command runs.
 import { Option, type Command } from "commander";
 import type { Runner } from "../../program.ts";
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+import { collect } from "../../flags.ts";
 
 export function registerAnnounce(program: Command, runner: Runner): void {
   const announce = program

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { CliContext } from "../../context.ts";
 import { LbctlError, UsageError } from "../../errors.ts";
+import { kubeFlags, namespaceName, parseDuration, str } from "../../flags.ts";
 import { FlagError, parseAnnounceFlags, type AnnounceConfig, type AnnounceFlags } from "../../../core/announce/options.ts";
 import { announceMetrics, type Metrics } from "../../../core/announce/metrics.ts";
 import { parseVips } from "../../../core/announce/vips.ts";
@@ -18,7 +19,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
   let config: AnnounceConfig;
   let warnings: string[];
   try {
-    ({ config, warnings } = parseAnnounceFlags(opts as AnnounceFlags));
+    ({ config, warnings } = parseAnnounceFlags(announceFlags(opts)));
   } catch (err) {
     if (err instanceof FlagError) throw new UsageError(err.message);
     throw err;
@@ -61,8 +62,8 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
       log.info("answering", { vips, interfaces: engine.interfaces().map((l) => l.name) });
     } else {
       const { startCluster } = await import("../../../adapters/announce/kube.ts");
-      const nodeName = str(opts["nodeName"]) ?? ctx.env["NODE_NAME"] ?? hostname();
-      const cluster = await startCluster({ ctx, opts, config, engine, log, metrics, nodeName });
+      const nodeName = (str(opts, "nodeName") || undefined) ?? ctx.env["NODE_NAME"] ?? hostname();
+      const cluster = await startCluster({ connect: kubeFlags(opts, ctx.env), now: () => ctx.now(), config, engine, log, metrics, nodeName });
       stopCluster = () => cluster.stop();
       relink = () => cluster.relink();
     }
@@ -138,6 +139,20 @@ function summary(m: Metrics): Record<string, number> {
   };
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
+const DURATION_FLAGS = [
+  ["leaseDuration", "--lease-duration"], ["leaseRenewDeadline", "--lease-renew-deadline"], ["leaseRetryPeriod", "--lease-retry-period"],
+  ["gratuitousInterval", "--gratuitous-interval"], ["refreshInterval", "--refresh-interval"], ["probeInterval", "--probe-interval"],
+] as const;
+
+/** Commander's options → the core's flags: durations parsed to ms, the lease namespace checked. */
+function announceFlags(opts: Record<string, unknown>): AnnounceFlags {
+  const flags: Record<string, unknown> = { ...opts };
+  for (const [key, flag] of DURATION_FLAGS) {
+    delete flags[key];
+    const text = str(opts, key);
+    if (text !== undefined) flags[`${key}Ms`] = parseDuration(flag, text);
+  }
+  const ns = str(opts, "leaseNamespace");
+  if (ns !== undefined) namespaceName("--lease-namespace", ns);
+  return flags as AnnounceFlags;
 }

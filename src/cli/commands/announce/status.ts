@@ -3,19 +3,18 @@
 // the interfaces/MACs the holder published on the Lease.
 import type { CliContext } from "../../context.ts";
 import { parseOutputFormat, render } from "../../output.ts";
-import { UsageError } from "../../errors.ts";
+import { kubeFlags, namespaceName } from "../../flags.ts";
 
 export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
   const format = parseOutputFormat(typeof opts["output"] === "string" ? opts["output"] : "table");
-  const ns = typeof opts["leaseNamespace"] === "string" ? opts["leaseNamespace"] : "kube-system";
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw new UsageError(`--lease-namespace: "${ns}" is not a valid namespace name`);
-  const { connectFromFlags } = await import("../../../adapters/kube/connect.ts");
+  const ns = namespaceName("--lease-namespace", typeof opts["leaseNamespace"] === "string" ? opts["leaseNamespace"] : "kube-system");
+  const { connectKube } = await import("../../../adapters/kube/connect.ts");
   const { RESOURCES } = await import("../../../adapters/kube/types.ts");
   const { isNotFound } = await import("../../../adapters/kube/errors.ts");
   const { planGroups } = await import("../../../core/announce/policy.ts");
   const { toPolicy, toServiceInfo } = await import("../../../core/announce/objects.ts");
   const { groupStatuses, statusView } = await import("../../../core/announce/status-view.ts");
-  const kube = connectFromFlags(opts, ctx.env);
+  const kube = connectKube(kubeFlags(opts, ctx.env));
   try {
     const [services, policies, leases] = await Promise.all([
       kube.list(RESOURCES.services),

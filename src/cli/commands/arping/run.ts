@@ -2,16 +2,17 @@
 // packet socket (this module is itself imported lazily, and the addon loads only at open),
 // let the core session decide and the driver keep time, print iputils' lines.
 import type { CliContext } from "../../context.ts";
-import { LbctlError, UsageError } from "../../errors.ts";
+import { SetupError, UsageError } from "../../errors.ts";
 import { warn, writeLine } from "../../output.ts";
 import { traceMark } from "../../../trace.ts";
 import type { ArpingFlags } from "./index.ts";
-import { parseCount, parseSeconds, parseTarget } from "../../../core/arping/args.ts";
+import { parseCount, parseTarget } from "../../../core/arping/args.ts";
+import { parseDuration } from "../../flags.ts";
 import { protocolFor, type Mode } from "../../../core/arping/protocol.ts";
 import { ArpingSession } from "../../../core/arping/session.ts";
 import { duplicateWarning, headerLine, replyJson, replyLine, statsLines, summaryJson } from "../../../core/arping/format.ts";
 import { canonicalIP } from "../../../core/packet/addr.ts";
-import { linkProblem, pickLinkFor, pickSourceFor, type LinkFacts } from "../../../core/link-facts.ts";
+import { linkProblem, linkProblemText, LINK_PROBLEM_CODE, pickLinkFor, pickSourceFor, type LinkFacts } from "../../../core/link-facts.ts";
 import { NDP_FILTER } from "../../../core/packet/bpf.ts";
 import { getLink, listLinks, localAddresses } from "../../../adapters/links.ts";
 import { PacketSocket } from "../../../adapters/packet/socket.ts";
@@ -31,26 +32,25 @@ function modeOf(f: ArpingFlags): Mode {
 function resolveLink(name: string | undefined, target: string): LinkFacts {
   if (name === undefined) {
     const choice = pickLinkFor(target, listLinks());
-    if (!choice) throw new LbctlError(`no interface has a connected subnet holding ${target}: use -i IFACE`, { exitCode: 2, code: "E_NO_ROUTE" });
+    if (!choice) throw new SetupError(`no interface has a connected subnet holding ${target}: use -i IFACE`, { code: "E_NO_ROUTE" });
     return choice.link;
   }
   const link = getLink(name);
   if (!link) {
     const hint = /^\d+(\.\d+)?$/.test(name) ? " (-i is the interface in lbctl; the interval is --interval)" : "";
-    throw new LbctlError(`Device "${name}" not available${hint}`, { exitCode: 2, code: "ENODEV" });
+    throw new SetupError(`Device "${name}" not available${hint}`, { code: "ENODEV" });
   }
   const problem = linkProblem(link);
-  if (problem === "down") throw new LbctlError(`Interface "${name}" is down`, { exitCode: 2, code: "ENETDOWN" });
-  if (problem === "not-arpable") throw new LbctlError(`Interface "${name}" is not ARPable (loopback or NOARP)`, { exitCode: 2, code: "E_NOARP" });
-  if (problem === "bond-slave") throw new LbctlError(`Interface "${name}" is a slave of bond ${link.master ?? "?"}: use the bond`, { exitCode: 2, code: "E_BOND_SLAVE" });
+  if (problem) throw new SetupError(`Interface "${name}" ${linkProblemText(problem, link)}`, { code: LINK_PROBLEM_CODE[problem] });
   return link;
 }
 
 export async function runArping(ctx: CliContext, destination: string, f: ArpingFlags): Promise<number> {
   const target = num("destination", parseTarget(destination));
   const count = f.count === undefined ? undefined : num("-c", parseCount(f.count));
-  const deadlineMs = f.deadline === undefined ? undefined : num("-w", parseSeconds(f.deadline, 0));
-  const intervalMs = f.interval === undefined ? 1000 : num("--interval", parseSeconds(f.interval, 0.001));
+  const deadlineMs = f.deadline === undefined ? undefined : parseDuration("-w", f.deadline);
+  const intervalMs = f.interval === undefined ? 1000 : parseDuration("--interval", f.interval);
+  if (intervalMs < 1) throw new UsageError(`--interval: "${f.interval}" must be at least 1ms`);
   const mode = modeOf(f);
   const json = f.output === "json";
   const v6 = target.family === 6;
@@ -67,7 +67,7 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   if (ifname === undefined && v6 && target.ip.startsWith("fe80:")) throw new UsageError(`link-local destination ${target.ip} needs -i IFACE (or ${target.ip}%IFACE)`);
   const link = resolveLink(ifname, target.ip);
   if (source !== undefined && source !== any && !localAddresses(listLinks()).has(source)) {
-    throw new LbctlError(`-s ${source}: Cannot assign requested address (not an address of this host)`, { exitCode: 2, code: "EADDRNOTAVAIL" });
+    throw new SetupError(`-s ${source}: Cannot assign requested address (not an address of this host)`, { code: "EADDRNOTAVAIL" });
   }
   const unsolicited = mode === "unsolicited-request" || mode === "unsolicited-reply";
   if (source === undefined) {
@@ -75,7 +75,7 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
     else if (unsolicited) source = target.ip;
     else {
       const picked = pickSourceFor(target.ip, link);
-      if (!picked) throw new LbctlError(`no IPv${target.family} source address on ${link.name} in not-DAD mode: use -s`, { exitCode: 2, code: "E_NO_SOURCE" });
+      if (!picked) throw new SetupError(`no IPv${target.family} source address on ${link.name} in not-DAD mode: use -s`, { code: "E_NO_SOURCE" });
       source = picked.address;
     }
   }

@@ -2,8 +2,7 @@
 // implementation is imported when the command runs.
 import { Option, type Command } from "commander";
 import type { Runner } from "../../program.ts";
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+import { collect } from "../../flags.ts";
 
 export function registerL2(program: Command, runner: Runner): void {
   const l2 = program.command("l2").description("L2 (ARP/NDP) announcement diagnostics");

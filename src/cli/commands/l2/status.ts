@@ -3,7 +3,7 @@
 import type { CliContext } from "../../context.ts";
 import { LbctlError, UsageError } from "../../errors.ts";
 import { notice, parseOutputFormat, render, warn, writeLine, type OutputFormat } from "../../output.ts";
-import { FlagError, parseDuration } from "../../../core/announce/options.ts";
+import { checkNamespaceFlags, kubeFlags, namespaceName, parseDuration, str as option } from "../../flags.ts";
 import { parseVips } from "../../../core/announce/vips.ts";
 import type { AddressStatus } from "../../../core/l2status/model.ts";
 import type { Loader } from "../../../adapters/l2status/evaluate.ts";
@@ -22,8 +22,8 @@ interface Settings {
 }
 
 function settingsFrom(opts: Record<string, unknown>): Settings {
-  const str = (k: string): string | undefined => (typeof opts[k] === "string" ? (opts[k] as string) : undefined);
-  if (opts["namespace"] !== undefined && opts["allNamespaces"] === true) throw new UsageError("-n/--namespace and -A/--all-namespaces cannot be used together");
+  const str = (k: string): string | undefined => option(opts, k);
+  checkNamespaceFlags(opts);
   let vips: Set<string> | undefined;
   const vipArgs = (opts["vip"] as string[] | undefined) ?? [];
   if (vipArgs.length > 0) {
@@ -31,27 +31,24 @@ function settingsFrom(opts: Record<string, unknown>): Settings {
     if (errors.length > 0) throw new UsageError(errors.join("; "));
     vips = new Set(list);
   }
-  try {
+  {
     const rate = Number(str("probeRate") ?? "5000");
-    if (!Number.isInteger(rate) || rate < 1 || rate > 100_000) throw new FlagError(`--probe-rate: "${str("probeRate")}" must be an integer from 1 to 100000`);
+    if (!Number.isInteger(rate) || rate < 1 || rate > 100_000) throw new UsageError(`--probe-rate: "${str("probeRate")}" must be an integer from 1 to 100000`);
     const timeoutMs = parseDuration("--probe-timeout", str("probeTimeout") ?? "1s");
-    if (timeoutMs < 10 || timeoutMs > 60_000) throw new FlagError(`--probe-timeout: "${str("probeTimeout")}" must be between 10ms and 60s`);
+    if (timeoutMs < 10 || timeoutMs > 60_000) throw new UsageError(`--probe-timeout: "${str("probeTimeout")}" must be between 10ms and 60s`);
     const watchMs = opts["watch"] === true ? parseDuration("--watch-interval", str("watchInterval") ?? "2s") : undefined;
-    if (watchMs !== undefined && watchMs < 100) throw new FlagError(`--watch-interval: "${str("watchInterval")}" must be at least 100ms`);
-    if (opts["probe"] !== true && str("interface") !== undefined) throw new FlagError("-i/--interface is only used with --probe");
-    if (watchMs !== undefined && ((opts["filename"] as string[] | undefined) ?? []).includes("-")) throw new FlagError("--watch cannot re-read standard input (-f -): pass a file");
+    if (watchMs !== undefined && watchMs < 100) throw new UsageError(`--watch-interval: "${str("watchInterval")}" must be at least 100ms`);
+    if (opts["probe"] !== true && str("interface") !== undefined) throw new UsageError("-i/--interface is only used with --probe");
+    if (watchMs !== undefined && ((opts["filename"] as string[] | undefined) ?? []).includes("-")) throw new UsageError("--watch cannot re-read standard input (-f -): pass a file");
     return {
       format: parseOutputFormat(str("output") ?? "table"),
       namespace: opts["allNamespaces"] === true ? undefined : str("namespace"),
       files: (opts["filename"] as string[] | undefined) ?? [],
-      leaseNamespace: str("leaseNamespace") ?? "kube-system",
+      leaseNamespace: namespaceName("--lease-namespace", str("leaseNamespace") ?? "kube-system"),
       vips,
       probe: opts["probe"] === true ? { interface: str("interface"), timeoutMs, ratePerSecond: rate } : undefined,
       watchMs,
     };
-  } catch (err) {
-    if (err instanceof FlagError) throw new UsageError(err.message);
-    throw err;
   }
 }
 
@@ -133,8 +130,8 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
       close: () => {},
     };
   }
-  const [{ connectFromFlags }, { listFromCluster, statusObjects }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/l2status/inputs.ts")]);
-  const kube = connectFromFlags(opts, ctx.env);
+  const [{ connectKube }, { listFromCluster, statusObjects }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/l2status/inputs.ts")]);
+  const kube = connectKube(kubeFlags(opts, ctx.env));
   const namespace = opts["allNamespaces"] === true ? undefined : (s.namespace ?? kube.namespace);
   let warned = false;
   return {

@@ -2,6 +2,7 @@
 // source can feed the same `computePoolPlan`), loading -f inputs and reporting bad input.
 import type { CliContext } from "../../context.ts";
 import { UsageError } from "../../errors.ts";
+import { kubeFlags } from "../../flags.ts";
 import { notice, parseOutputFormat, type OutputFormat } from "../../output.ts";
 import { failOnUnreadable, formatProblem, loadManifests, type ManifestObject } from "../../../adapters/manifests/load.ts";
 import { computePoolPlan, formatPlanProblem, type PoolPlan } from "../../../core/ipam/plan.ts";
@@ -86,9 +87,9 @@ export async function loadPlan(ctx: CliContext, o: PoolOptions): Promise<LoadedP
 }
 
 async function readCluster(ctx: CliContext, o: PoolOptions): Promise<ManifestObject[]> {
-  const { connectFromFlags } = await import("../../../adapters/kube/connect.ts");
+  const { connectKube } = await import("../../../adapters/kube/connect.ts");
   const { loadClusterObjects } = await import("../../../adapters/kube/cluster-objects.ts");
-  const kube = connectFromFlags(o.flags, ctx.env);
+  const kube = connectKube(kubeFlags(o.flags, ctx.env));
   try {
     return await loadClusterObjects(kube, { pools: true, services: true, onWarning: (m) => notice(ctx, `warning: ${m}`) });
   } finally {

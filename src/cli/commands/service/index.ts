@@ -1,8 +1,7 @@
 // `lbctl service …`: declarations only; the implementation is imported when the command runs.
 import { Command, Option } from "commander";
 import type { Runner } from "../../program.ts";
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+import { collect } from "../../flags.ts";
 
 export function registerService(program: Command, runner: Runner): void {
   const service = program.command("service").alias("svc").description("Show how Services map frontends to backends (cilium-dbg service list, from the API)");

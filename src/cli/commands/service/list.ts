@@ -2,6 +2,7 @@
 import type { CliContext } from "../../context.ts";
 import { render, warn, notice, parseOutputFormat, type Paint, type View } from "../../output.ts";
 import { LbctlError, UsageError } from "../../errors.ts";
+import { checkNamespaceFlags, kubeFlags } from "../../flags.ts";
 import { buildServiceMap, filterEntries } from "../../../core/service/map.ts";
 import { FRONTEND_TYPES, type FrontendType } from "../../../core/service/frontends.ts";
 import { parseFrontendQuery } from "../../../core/service/addr.ts";
@@ -45,7 +46,7 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
   const types = parseTypes(f.type);
   const frontend = f.frontend === undefined ? undefined : parseFrontendQuery(f.frontend);
   if (f.frontend !== undefined && !frontend) throw new UsageError(`--frontend: "${f.frontend}" is not IP or IP:PORT (IPv6 with a port: [2001:db8::1]:80)`);
-  if (f.allNamespaces && f.namespace !== undefined) throw new UsageError("-n/--namespace and -A/--all-namespaces cannot be used together");
+  checkNamespaceFlags(raw);
   let matcher;
   try {
     // Evaluated locally for -f input, by the grammar the API server applies to live lists.
@@ -63,8 +64,8 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
     if (r.loaded === 0 && r.warnings.length > 0) throw new LbctlError(r.warnings[0]!);
     inputs = r;
   } else {
-    const [{ connectFromFlags }, { inputsFromCluster }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/service/inputs.ts")]);
-    const kube = connectFromFlags(raw, ctx.env);
+    const [{ connectKube }, { inputsFromCluster }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/service/inputs.ts")]);
+    const kube = connectKube(kubeFlags(raw, ctx.env));
     try {
       const namespace = f.allNamespaces ? undefined : (f.namespace ?? kube.namespace);
       inputs = await inputsFromCluster(kube, { namespace, labelSelector: f.selector, nodes: f.nodeIps === true });
