@@ -9,7 +9,7 @@ test("announce: usage errors are one line, exit 2, naming the flag", async () =>
     [["announce", "-i", "([", "--vip", "192.0.2.1"], /--interfaces: "\(\[" is not a valid regular expression/],
     [["announce", "--lease-duration", "soon"], /--lease-duration: "soon" is not a duration/],
     [["announce", "--refresh-interval", "3000000"], /^error: --refresh-interval: "3000000" is longer than Node's timer limit/],
-    [["announce", "--lease-namespace", "Kube_System"], /^error: --lease-namespace: "Kube_System" is not a valid namespace name$/],
+    [["announce", "--lease-namespace", "Kube_System"], /^error: --lease-namespace: "Kube_System" is not a valid namespace name$/m],
     [["announce", "--log-format", "xml"], /argument 'xml' is invalid/],
   ];
   for (const [argv, re] of cases) {

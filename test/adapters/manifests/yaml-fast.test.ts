@@ -182,7 +182,7 @@ test("List items keep their lines through nested Lists and comment lines between
 });
 
 test("real `kubectl get svc -A -o yaml` output (kubectl 1.32 against the test API server) takes the fast path", () => {
-  const text = readFileSync(fileURLToPath(new URL("../../../test/fixtures/manifests/kubectl-get-svc-A.yaml", import.meta.url)), "utf8");
+  const text = readFileSync(fileURLToPath(new URL("../../../../test/fixtures/manifests/kubectl-get-svc-A.yaml", import.meta.url)), "utf8");
   assert.ok(assertSame(text), "the fast reader handles kubectl's output");
   const { objects } = load(text, false);
   assert.deepEqual(objects.map((o) => o.source.line), [3, 55, 107]);
@@ -195,7 +195,7 @@ test("real `kubectl get svc -A -o yaml` output (kubectl 1.32 against the test AP
 });
 
 test("every YAML file of the repository (examples, docs, fixtures) takes the fast path with the same result", () => {
-  const root = fileURLToPath(new URL("../../../", import.meta.url));
+  const root = fileURLToPath(new URL("../../../../", import.meta.url));
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
