@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.ts";
 import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
-import { overlay } from "../../src/cli/commands/pool/load.ts";
+import { overlay } from "../../src/core/ipam/plan.ts";
 import type { ManifestObject } from "../../src/adapters/manifests/load.ts";
 
 let srv: TestApiServer;

@@ -146,3 +146,35 @@ export function computePoolPlan(objects: readonly PlanInput[], settings: LbIpamS
 export function planList(plan: PoolPlan): Raw {
   return { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items: plan.items };
 }
+
+/** RFC 3339 seconds, as Kubernetes writes lastTransitionTime. */
+export function kubeTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function identity(m: PlanInput): string {
+  const meta = (m.obj["metadata"] ?? {}) as Record<string, unknown>;
+  const kind = String(m.obj["kind"]);
+  // Both pool API versions are one resource to the cluster, so they are one identity here too.
+  return `${kind}/${String(meta["namespace"] ?? "")}/${String(meta["name"] ?? "")}`;
+}
+
+/**
+ * "What happens if I apply these files?": a file object replaces the cluster object of the same
+ * kind, namespace and name in place (as `kubectl apply` would update it); new objects come after
+ * the cluster's, in file order. Input order is renumbered so ties still break by position.
+ */
+export function overlay<T extends PlanInput>(cluster: readonly T[], files: readonly T[]): T[] {
+  const fromFiles = new Map<string, T>();
+  for (const f of files) fromFiles.set(identity(f), f);
+  const out: T[] = [];
+  const used = new Set<string>();
+  for (const c of cluster) {
+    const id = identity(c);
+    const replacement = fromFiles.get(id);
+    out.push(replacement ?? c);
+    if (replacement) used.add(id);
+  }
+  for (const f of files) if (!used.has(identity(f))) out.push(f);
+  return out.map((m, order) => ({ ...m, source: { ...m.source, order } }));
+}

@@ -1,6 +1,8 @@
 // Per-Service and per-pool facts the `pool` views print, derived from a plan.
-import { effectiveCondition, poolCounts, type PoolState, type SvcState } from "./index.ts";
-import { formatIp } from "../ip.ts";
+import { effectiveCondition, isGroup, poolCounts, serviceKey, type PoolState, type SvcState } from "./index.ts";
+import { formatIp, ipAdd, offsetToBigInt, type Offset } from "../ip.ts";
+import { rangeSize } from "../range.ts";
+import { runLength } from "./allocator.ts";
 import type { PoolPlan } from "./plan.ts";
 
 export type SvcStatus = "assigned" | "pending" | "ignored";
@@ -96,4 +98,59 @@ export function summaryLine(plan: PoolPlan, rows: SvcRow[]): string {
     `${pools.length - valid.length} invalid; IPs: ${sum((p) => p.total)} total, ${sum((p) => p.used)} used, ${sum((p) => p.available)} available; ` +
     `services: ${count("assigned")} assigned, ${count("pending")} pending, ${count("ignored")} ignored`
   );
+}
+
+/** `pool show` lists at most this many allocations and free runs. */
+export const MAX_LISTED = 1000;
+
+export interface PoolDetail {
+  name: string;
+  disabled: boolean;
+  conflicting: boolean;
+  conflict: string | undefined;
+  selector: string;
+  total: string;
+  used: string;
+  available: string;
+  blocks: { block: string; from: string; to: string; total: string; used: string; available: string; freeRuns: number }[];
+  allocations: { ip: string; block: number; holders: string[] }[];
+  freeRuns: { block: number; from: string; to: string; size: string }[];
+  truncated: boolean;
+}
+
+function selectorText(p: PoolState): string {
+  const sel = p.spec.selector;
+  if (!sel || (sel.matchLabels.size === 0 && sel.expressions.length === 0)) return "<all services>";
+  const parts = [...sel.matchLabels].map(([k, v]) => `${k}=${v}`);
+  for (const e of sel.expressions) parts.push(e.values.size > 0 ? `${e.key} ${e.operator} (${[...e.values].join(",")})` : `${e.key} ${e.operator}`);
+  return parts.join(", ");
+}
+
+const cmpOff = (a: Offset, b: Offset): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function poolDetail(p: PoolState): PoolDetail {
+  const c = poolCounts(p);
+  const d: PoolDetail = {
+    name: p.spec.name, disabled: p.spec.disabled, conflicting: p.conflict !== undefined, conflict: p.conflict, selector: selectorText(p),
+    total: String(c.total), used: String(c.used), available: String(c.available), blocks: [], allocations: [], freeRuns: [], truncated: false,
+  };
+  p.ranges.forEach((r, i) => {
+    const from = r.block.range.from;
+    d.blocks.push({
+      block: r.block.isCidr ? "cidr" : "start-stop", from: formatIp(from), to: formatIp(r.block.range.to),
+      total: String(offsetToBigInt(rangeSize(r.block.range))), used: String(r.alloc.used), available: String(r.alloc.available()),
+      freeRuns: r.alloc.freeRunCount,
+    });
+    const entries = [...r.alloc.entries()].sort((a, b) => cmpOff(a[0], b[0]));
+    for (const [off, owner] of entries) {
+      if (d.allocations.length >= MAX_LISTED) { d.truncated = true; break; }
+      const holders = isGroup(owner) ? owner.members.map((m) => serviceKey(m.spec)) : ["<reserved first/last address>"];
+      d.allocations.push({ ip: formatIp(ipAdd(from, off)), block: i, holders });
+    }
+    for (const [start, end] of r.alloc.freeRuns()) {
+      if (d.freeRuns.length >= MAX_LISTED) { d.truncated = true; break; }
+      d.freeRuns.push({ block: i, from: formatIp(ipAdd(from, start)), to: formatIp(ipAdd(from, end)), size: String(runLength(start, end)) });
+    }
+  });
+  return d;
 }

@@ -1,7 +1,8 @@
 // `lbctl pool check`: for GitOps pipelines. One line per problem and exit 1 when a pool conflicts
 // or is invalid, or a handled Service would stay pending; exit 0 otherwise.
 import type { CliContext } from "../../context.ts";
-import { render, writeLine, type View } from "../../output.ts";
+import { render, writeLine } from "../../output.ts";
+import { checkView, OK_LINE } from "../../views/pool.ts";
 import type { PoolPlan } from "../../../core/ipam/plan.ts";
 import { loadPlan, parsePoolOptions } from "./load.ts";
 import { loadBalancerRows, poolRows } from "../../../core/ipam/report.ts";
@@ -19,16 +20,6 @@ export function checkProblems(plan: PoolPlan): string[] {
     if (r.status === "pending") out.push(`service ${r.namespace}/${r.name}: pending: ${r.reason}: ${r.message}`);
   }
   return out;
-}
-
-const OK_LINE = "ok: no conflicts, no invalid pools, no pending Services";
-
-function checkView(problems: string[], inputProblems: string[]): View {
-  const all = [...inputProblems, ...problems];
-  return {
-    table: () => ({ headers: [], rows: [], footer: all.length === 0 ? [OK_LINE] : all }),
-    data: () => ({ ok: all.length === 0, problems: all }),
-  };
 }
 
 export async function poolCheck(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {

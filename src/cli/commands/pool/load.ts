@@ -5,7 +5,7 @@ import { UsageError } from "../../errors.ts";
 import { kubeFlags } from "../../flags.ts";
 import { notice, parseOutputFormat, type OutputFormat } from "../../output.ts";
 import { failOnUnreadable, formatProblem, loadManifests, type ManifestObject } from "../../../adapters/manifests/load.ts";
-import { computePoolPlan, formatPlanProblem, type PoolPlan } from "../../../core/ipam/plan.ts";
+import { computePoolPlan, formatPlanProblem, kubeTime, overlay, type PoolPlan } from "../../../core/ipam/plan.ts";
 import type { LbIpamSettings } from "../../../core/ipam/index.ts";
 
 export interface PoolOptions {
@@ -59,11 +59,6 @@ export interface LoadedPlan {
   readonly lines: string[];
 }
 
-/** RFC 3339 seconds, as Kubernetes writes lastTransitionTime. */
-export function kubeTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 export async function loadPlan(ctx: CliContext, o: PoolOptions): Promise<LoadedPlan> {
   const set = o.paths.length > 0 ? await loadManifests(o.paths, { cwd: ctx.cwd, stdin: ctx.stdin }) : { objects: [], problems: [] };
   failOnUnreadable(set);
@@ -95,31 +90,4 @@ async function readCluster(ctx: CliContext, o: PoolOptions): Promise<ManifestObj
   } finally {
     kube.close();
   }
-}
-
-function identity(m: ManifestObject): string {
-  const meta = (m.obj["metadata"] ?? {}) as Record<string, unknown>;
-  const kind = String(m.obj["kind"]);
-  // Both pool API versions are one resource to the cluster, so they are one identity here too.
-  return `${kind}/${String(meta["namespace"] ?? "")}/${String(meta["name"] ?? "")}`;
-}
-
-/**
- * "What happens if I apply these files?": a file object replaces the cluster object of the same
- * kind, namespace and name in place (as `kubectl apply` would update it); new objects come after
- * the cluster's, in file order. Input order is renumbered so ties still break by position.
- */
-export function overlay(cluster: readonly ManifestObject[], files: readonly ManifestObject[]): ManifestObject[] {
-  const fromFiles = new Map<string, ManifestObject>();
-  for (const f of files) fromFiles.set(identity(f), f);
-  const out: ManifestObject[] = [];
-  const used = new Set<string>();
-  for (const c of cluster) {
-    const id = identity(c);
-    const replacement = fromFiles.get(id);
-    out.push(replacement ?? c);
-    if (replacement) used.add(id);
-  }
-  for (const f of files) if (!used.has(identity(f))) out.push(f);
-  return out.map((m, order) => ({ ...m, source: { ...m.source, order } }));
 }
