@@ -8,10 +8,10 @@
  * dev_queue_xmit, synchronously inside sendto, so it is read back from the error queue before
  * send() returns), falling back to clock_gettime just before sendto.
  *
- * open()'s optional flags: OPEN_NO_TX_STAMP skips the TX stamping (two error-queue reads per
- * send; only arping's RTTs need it), OPEN_BATCH delivers every wake-up's frames (read with
- * recvmmsg) in one callback as one packed Buffer (see deliver_batch) instead of one callback and
- * one Buffer per frame. rcvbuf > 0 enlarges the receive queue (SO_RCVBUFFORCE, else SO_RCVBUF).
+ * Every wake-up's frames (read with recvmmsg) reach JS in one callback as one packed Buffer (see
+ * read_batch), not one callback and one Buffer per frame. open()'s optional flags:
+ * OPEN_NO_TX_STAMP skips the TX stamping (two error-queue reads per send; only arping's RTTs need
+ * it). rcvbuf > 0 enlarges the receive queue (SO_RCVBUFFORCE, else SO_RCVBUF).
  */
 #define _GNU_SOURCE /* recvmmsg */
 #include <node_api.h>
@@ -31,12 +31,10 @@
 #include <linux/net_tstamp.h>
 #include <linux/errqueue.h>
 
-#define RX_BUF 65536
 #define BATCH 64 /* frames per wake-up; the level-triggered poll wakes again for the rest */
-#define SLOT 9232 /* batch mode: one jumbo frame (9000 + headers) per recvmmsg slot */
+#define SLOT 9232 /* one jumbo frame (9000 + headers) per recvmmsg slot */
 #define REC_HDR 16 /* batch record: u32 len, u32 pkttype, u64 ts (little-endian), then the frame */
 #define OPEN_NO_TX_STAMP 1
-#define OPEN_BATCH 2
 
 typedef struct {
   napi_env env;
@@ -50,8 +48,7 @@ typedef struct {
   int finalized;      /* the JS external is gone */
   int ts_mode;        /* 1 = SO_TIMESTAMPING, 2 = SO_TIMESTAMPNS, 0 = none */
   int tx_stamp;       /* read the kernel TX stamp on send */
-  int batch;          /* OPEN_BATCH */
-  unsigned char *buf; /* RX_BUF, or BATCH slots of SLOT bytes in batch mode */
+  unsigned char *buf; /* BATCH slots of SLOT bytes */
 } sock_t;
 
 static const char *errno_name(int e) {
@@ -131,29 +128,11 @@ static uint64_t drain_errqueue(sock_t *s) {
   return last;
 }
 
-static void deliver(sock_t *s, size_t len, unsigned pkttype, uint64_t ts) {
-  napi_env env = s->env;
-  napi_handle_scope scope;
-  napi_open_handle_scope(env, &scope);
-  napi_value cb, global, argv[3], result;
-  napi_get_reference_value(env, s->callback, &cb);
-  napi_get_global(env, &global);
-  napi_create_buffer_copy(env, len, s->buf, NULL, &argv[0]);
-  napi_create_uint32(env, pkttype, &argv[1]);
-  napi_create_bigint_uint64(env, ts, &argv[2]);
-  if (napi_make_callback(env, s->async_ctx, global, cb, 3, argv, &result) == napi_pending_exception) {
-    napi_value err;
-    napi_get_and_clear_last_exception(env, &err);
-    napi_fatal_exception(env, err); /* surfaces as 'uncaughtException', as any callback's throw would */
-  }
-  napi_close_handle_scope(env, scope);
-}
-
 static void put_le(unsigned char *p, uint64_t v, int n) {
   for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* Batch mode: one recvmmsg for up to BATCH frames, one Buffer of records (REC_HDR + frame,
+/* One recvmmsg for up to BATCH frames, one Buffer of records (REC_HDR + frame,
  * padded to 8 bytes) and one callback (buffer, count). Returns the number of frames read. */
 static int read_batch(sock_t *s) {
   struct mmsghdr mm[BATCH];
@@ -223,26 +202,9 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     if (!s->closed) uv_poll_start(&s->poll, UV_READABLE, on_readable);
     return;
   }
-  if (s->batch) {
-    /* A few batches per wake-up; the level-triggered poll comes back for the rest. */
-    for (int r = 0; r < 4 && !s->closed; r++)
-      if (read_batch(s) < BATCH) break;
-    return;
-  }
-  for (int i = 0; i < BATCH && !s->closed; i++) {
-    char ctrl[512];
-    struct sockaddr_ll from;
-    struct iovec iov = { s->buf, RX_BUF };
-    struct msghdr m = { 0 };
-    m.msg_name = &from; m.msg_namelen = sizeof from;
-    m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = ctrl; m.msg_controllen = sizeof ctrl;
-    ssize_t n = recvmsg(s->fd, &m, MSG_DONTWAIT);
-    if (n < 0) break; /* EAGAIN: drained; other errors: retried on the next wake-up */
-    if (from.sll_pkttype == PACKET_OUTGOING) continue;
-    uint64_t ts = cmsg_ts(&m);
-    if (!ts) ts = now_ns();
-    deliver(s, (size_t)n, from.sll_pkttype, ts);
-  }
+  /* A few batches per wake-up; the level-triggered poll comes back for the rest. */
+  for (int r = 0; r < 4 && !s->closed; r++)
+    if (read_batch(s) < BATCH) break;
 }
 
 static void maybe_free(sock_t *s) {
@@ -325,8 +287,8 @@ static int get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
   return 1;
 }
 
-/* open(ifindex, ethertype, onFrame, flags = 0, rcvbuf = 0) -> handle. onFrame(buf, pkttype,
- * tsNs) per frame, or with OPEN_BATCH onFrame(records, count) per batch. */
+/* open(ifindex, ethertype, onFrame, flags = 0, rcvbuf = 0) -> handle. onFrame(records, count)
+ * per wake-up: count records of u32 len, u32 pkttype, u64 ts ns (LE), frame, padding to 8. */
 static napi_value js_open(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
@@ -360,11 +322,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   uv_loop_t *loop = NULL;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) { close(fd); return throw_errno(env, EINVAL, "napi_get_uv_event_loop"); }
   sock_t *s = calloc(1, sizeof *s);
-  int batch = (flags_arg & OPEN_BATCH) != 0;
-  unsigned char *buf = malloc(batch ? (size_t)BATCH * SLOT : RX_BUF);
+  unsigned char *buf = malloc((size_t)BATCH * SLOT);
   if (!s || !buf) { free(s); free(buf); close(fd); return throw_errno(env, ENOMEM, "malloc"); }
   s->env = env; s->fd = fd; s->ifindex = ifindex; s->ts_mode = ts_mode; s->buf = buf;
-  s->tx_stamp = tx_stamp; s->batch = batch;
+  s->tx_stamp = tx_stamp;
   int rc = uv_poll_init_socket(loop, &s->poll, fd);
   if (rc < 0) { free(buf); free(s); close(fd); return throw_errno(env, -rc, "uv_poll_init"); }
   s->poll.data = s;
@@ -452,26 +413,6 @@ static napi_value js_attach_filter(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* membership(handle, mac, join): PACKET_ADD/DROP_MEMBERSHIP with PACKET_MR_MULTICAST. */
-static napi_value js_membership(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  sock_t *s = sock_args(env, info, 3, argv, "membership(handle, mac, join)");
-  if (!s) return NULL;
-  void *data; size_t len;
-  if (!get_bytes(env, argv[1], &data, &len)) return NULL;
-  if (len != 6) return throw_type(env, "multicast MAC must be 6 bytes");
-  bool join = true;
-  napi_get_value_bool(env, argv[2], &join);
-  struct packet_mreq mr = { 0 };
-  mr.mr_ifindex = s->ifindex;
-  mr.mr_type = PACKET_MR_MULTICAST;
-  mr.mr_alen = 6;
-  memcpy(mr.mr_address, data, 6);
-  if (setsockopt(s->fd, SOL_PACKET, join ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP, &mr, sizeof mr) < 0)
-    return throw_errno(env, errno, join ? "setsockopt(PACKET_ADD_MEMBERSHIP)" : "setsockopt(PACKET_DROP_MEMBERSHIP)");
-  return NULL;
-}
-
 /* realtimeNs(): the clock the timestamps use, for deadlines and the no-kernel-stamp fallback. */
 static napi_value js_realtime(napi_env env, napi_callback_info info) {
   napi_value v;
@@ -496,7 +437,6 @@ static napi_value init(napi_env env, napi_value exports) {
     { "close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL },
     { "setRef", NULL, js_ref, NULL, NULL, NULL, napi_enumerable, NULL },
     { "attachFilter", NULL, js_attach_filter, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "membership", NULL, js_membership, NULL, NULL, NULL, napi_enumerable, NULL },
     { "realtimeNs", NULL, js_realtime, NULL, NULL, NULL, napi_enumerable, NULL },
     { "timestampMode", NULL, js_ts_mode, NULL, NULL, NULL, napi_enumerable, NULL },
   };

@@ -1,8 +1,7 @@
 // The narrow Kubernetes interface every lbctl command (and the announcer) uses. Plain objects in,
 // plain objects out: no client-node types leak past src/adapters/kube.
-import type { KubeObject } from "../manifests/load.ts";
-
-export type { KubeObject };
+/** A Kubernetes object as JSON gives it: from the API server, or loaded from files. */
+export type KubeObject = Record<string, unknown>;
 
 /** A resource addressed the way the REST API does: group/version/resource (+ scope). */
 export interface Gvr {

@@ -4,9 +4,9 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { LbctlError } from "../../errors.ts";
+import type { KubeObject } from "../kube/types.ts";
 import { yamlDocuments, type ItemLocator, type Locator } from "./yaml.ts";
 
-export type KubeObject = Record<string, unknown>;
 
 export interface ObjectSource {
   /** Path as the user gave it (or "<stdin>"). */

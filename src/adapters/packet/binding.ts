@@ -16,25 +16,21 @@ export interface SendStamp {
   kernel: boolean;
 }
 
-/** open() flags (native/packet.c): no TX stamping on send; batch delivery. */
+/** open() flag (native/packet.c): no TX stamping on send. */
 export const OPEN_NO_TX_STAMP = 1;
-const OPEN_BATCH = 2;
 
 /** The addon's exports (see native/packet.c for the contract of each). */
 export interface PacketBinding {
-  /** One callback per frame. `flags` may hold OPEN_NO_TX_STAMP; `rcvbuf` > 0 enlarges the receive queue. */
-  open(ifindex: number, ethertype: number, onFrame: (frame: Buffer, pkttype: number, tsNs: bigint) => void, flags?: number, rcvbuf?: number): PacketHandle;
   /**
    * One callback per wake-up with every frame read (recvmmsg): `records` holds `count` records of
    * u32 length, u32 pkttype, u64 timestamp ns (little-endian), the frame, zero padding to 8 bytes.
-   * Optional so that fakes may offer `open` alone.
+   * `flags` may hold OPEN_NO_TX_STAMP; `rcvbuf` > 0 enlarges the receive queue.
    */
-  openBatch?(ifindex: number, ethertype: number, onBatch: (records: Buffer, count: number) => void, flags?: number, rcvbuf?: number): PacketHandle;
+  open(ifindex: number, ethertype: number, onBatch: (records: Buffer, count: number) => void, flags?: number, rcvbuf?: number): PacketHandle;
   send(handle: PacketHandle, frame: Buffer): SendStamp;
   close(handle: PacketHandle): void;
   setRef(handle: PacketHandle, ref: boolean): void;
   attachFilter(handle: PacketHandle, program: Buffer): void;
-  membership(handle: PacketHandle, mac: Buffer, join: boolean): void;
   realtimeNs(): bigint;
   timestampMode(handle: PacketHandle): "timestamping" | "timestampns" | "none";
 }
@@ -74,10 +70,7 @@ export function loadBinding(env: Readonly<Record<string, string | undefined>> = 
     );
   }
   try {
-    const raw = createRequire(import.meta.url)(path) as PacketBinding;
-    // The native open() takes either callback shape, chosen by OPEN_BATCH.
-    const nativeOpen = raw.open as unknown as (i: number, e: number, cb: (...args: never[]) => void, flags: number, rcvbuf: number) => PacketHandle;
-    cached = { ...raw, openBatch: (i, e, cb, flags = 0, rcvbuf = 0) => nativeOpen(i, e, cb, flags | OPEN_BATCH, rcvbuf) };
+    cached = createRequire(import.meta.url)(path) as PacketBinding;
     traceMark("addon loaded");
   } catch (err) {
     throw new SetupError(`the packet addon ${path} could not be loaded: ${(err as Error).message} (rebuild it: npm run build:addon)`, {

@@ -4,7 +4,6 @@ import { EventEmitter } from "node:events";
 import { endianness } from "node:os";
 import { LbctlError, SetupError } from "../../errors.ts";
 import { encodeBpf, type BpfInstruction } from "../../core/packet/bpf.ts";
-import { macToBytes } from "../../core/packet/ethernet.ts";
 import { loadBinding, OPEN_NO_TX_STAMP, type PacketBinding, type PacketHandle, type SendStamp } from "./binding.ts";
 import { assertTestNetns } from "./netns-guard.ts";
 
@@ -37,7 +36,6 @@ export class PacketSocket extends EventEmitter<{ frame: [PacketFrame] }> {
   readonly ifname: string;
   private readonly binding: PacketBinding;
   private handle: PacketHandle | undefined;
-  private readonly groups = new Map<string, number>();
 
   private constructor(ifname: string, binding: PacketBinding) {
     super();
@@ -53,17 +51,15 @@ export class PacketSocket extends EventEmitter<{ frame: [PacketFrame] }> {
     const flags = o.txTimestamps === false ? OPEN_NO_TX_STAMP : 0;
     const rcvbuf = o.receiveBufferBytes ?? 0;
     try {
-      // Batch delivery when the binding has it: one native callback per wake-up, not per frame.
-      sock.handle = binding.openBatch
-        ? binding.openBatch(o.ifindex, o.ethertype, (records, count) => sock.emitBatch(records, count), flags, rcvbuf)
-        : binding.open(o.ifindex, o.ethertype, (data, pkttype, timestampNs) => sock.emit("frame", { data, pkttype, timestampNs }), flags, rcvbuf);
+      // One native callback per wake-up, not per frame.
+      sock.handle = binding.open(o.ifindex, o.ethertype, (records, count) => sock.emitBatch(records, count), flags, rcvbuf);
     } catch (err) {
       throw explain(err, `opening a packet socket on ${o.ifname}`);
     }
     return sock;
   }
 
-  /** Splits a batch (layout: PacketBinding.openBatch) into 'frame' events; frames share its memory. */
+  /** Splits a batch (layout: PacketBinding.open) into 'frame' events; frames share its memory. */
   private emitBatch(records: Buffer, count: number): void {
     let off = 0;
     for (let i = 0; i < count && off + 16 <= records.length; i++) {
@@ -107,22 +103,6 @@ export class PacketSocket extends EventEmitter<{ frame: [PacketFrame] }> {
     }
   }
 
-  /** Joins a link-layer multicast group; reference-counted so that shared groups stay joined. */
-  joinMulticast(mac: string): void {
-    const n = this.groups.get(mac) ?? 0;
-    if (n === 0) this.membership(mac, true);
-    this.groups.set(mac, n + 1);
-  }
-
-  leaveMulticast(mac: string): void {
-    const n = this.groups.get(mac) ?? 0;
-    if (n === 0) return;
-    if (n === 1) {
-      this.membership(mac, false);
-      this.groups.delete(mac);
-    } else this.groups.set(mac, n - 1);
-  }
-
   /** An unref'd socket does not keep the process alive. */
   unref(): this {
     if (this.handle) this.binding.setRef(this.handle, false);
@@ -141,13 +121,6 @@ export class PacketSocket extends EventEmitter<{ frame: [PacketFrame] }> {
     this.binding.close(h);
   }
 
-  private membership(mac: string, join: boolean): void {
-    try {
-      this.binding.membership(this.live(), Buffer.from(macToBytes(mac)), join);
-    } catch (err) {
-      throw explain(err, `${join ? "joining" : "leaving"} multicast group ${mac} on ${this.ifname}`);
-    }
-  }
 
   private live(): PacketHandle {
     if (!this.handle) throw new LbctlError(`packet socket on ${this.ifname} is closed`, { code: "E_CLOSED" });

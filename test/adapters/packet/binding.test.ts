@@ -31,7 +31,6 @@ test("the addon's entry points reject missing or wrong arguments with a TypeErro
   const cases: [string, () => unknown, RegExp][] = [
     ["send, no arguments", () => (b.send as (...a: unknown[]) => unknown)(), /^send\(handle, frame\)$/],
     ["setRef, one argument", () => (b.setRef as (...a: unknown[]) => unknown)(notAHandle), /^setRef\(handle, boolean\)$/],
-    ["membership, no arguments", () => (b.membership as (...a: unknown[]) => unknown)(), /^membership\(handle, mac, join\)$/],
     ["timestampMode, no arguments", () => (b.timestampMode as (...a: unknown[]) => unknown)(), /^timestampMode\(handle\)$/],
     ["attachFilter, not a handle", () => b.attachFilter(notAHandle, Buffer.alloc(8)), /^expected a packet socket handle$/],
     ["close, not a handle", () => b.close(notAHandle), /^close\(handle\)$/],
