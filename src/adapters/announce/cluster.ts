@@ -5,7 +5,7 @@ import { planGroups, type AddressGroup, type L2Policy, type NodeInfo, type Polic
 import type { LeaseTiming, StoredLease } from "../../core/announce/lease.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { GroupElector, type LeaseStore } from "./elector.ts";
-import type { Engine } from "./engine.ts";
+import type { Announcer } from "./announcer.ts";
 import type { Logger } from "./logger.ts";
 
 export interface ClusterSnapshot {
@@ -17,7 +17,7 @@ export interface ClusterSnapshot {
 }
 
 export interface ClusterDeps {
-  readonly engine: Engine;
+  readonly engine: Announcer;
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly identity: string;

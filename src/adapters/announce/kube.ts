@@ -8,7 +8,7 @@ import type { AnnounceConfig } from "../../core/announce/options.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { localEndpointServices, toNodeInfo, toPolicy, toPolicyStatus, toServiceInfo, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
 import { ClusterController } from "./cluster.ts";
-import type { Engine } from "./engine.ts";
+import type { Announcer } from "./announcer.ts";
 import { kubeLeaseStore } from "./kube-leases.ts";
 import { PolicyStatusWriter } from "./policy-status.ts";
 import type { Logger } from "./logger.ts";
@@ -20,7 +20,7 @@ export interface ClusterStartOptions {
   /** The clock (ms since the epoch) lease decisions and status conditions read. */
   readonly now: () => number;
   readonly config: AnnounceConfig;
-  readonly engine: Engine;
+  readonly engine: Announcer;
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly nodeName: string;

@@ -2,7 +2,7 @@
 // (core/link-facts.ts announceCandidate), then by the -i regex.
 import { announceCandidate } from "../../core/link-facts.ts";
 import { listLinks } from "../links.ts";
-import type { LinkState } from "./engine.ts";
+import type { LinkState } from "./announcer.ts";
 
 export async function scanLinks(match: RegExp | undefined): Promise<LinkState[]> {
   return listLinks()

@@ -2,7 +2,7 @@
 // MLD reports and programs the NIC's multicast filter: what Cilium had to add in #44311/#46332.
 // Joins are reference-counted per (group, interface), as MetalLB does.
 import { createSocket, type Socket } from "node:dgram";
-import type { GroupJoiner } from "./engine.ts";
+import type { GroupJoiner } from "./announcer.ts";
 
 export async function openGroupJoiner(): Promise<GroupJoiner> {
   const sock: Socket = createSocket({ type: "udp6", reuseAddr: true });

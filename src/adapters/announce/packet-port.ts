@@ -9,7 +9,7 @@ import { decodeNdpFrame, encodeNdpFrame, linkLayerOption } from "../../core/pack
 import { NDP_FILTER } from "../../core/packet/bpf.ts";
 import type { DecodedFrame } from "../../core/announce/responder.ts";
 import { PacketSocket, type PacketFrame } from "../packet/socket.ts";
-import type { FramePort, OutFrame, PortOpener } from "./engine.ts";
+import type { FramePort, OutFrame, PortOpener } from "./announcer.ts";
 
 /** Decodes one raw frame into the responder's shape; undefined for anything else or malformed. */
 export function decodeFrame(data: Uint8Array): DecodedFrame | undefined {

@@ -2,7 +2,7 @@
 // an address someone else answers for (unless forced), then hold them all.
 import { probeConflict, probeFrame, type ProbeSettings } from "../../core/announce/probe.ts";
 import type { DecodedFrame } from "../../core/announce/responder.ts";
-import type { Engine } from "./engine.ts";
+import type { Announcer } from "./announcer.ts";
 
 export interface ProbeConflict {
   readonly ip: string;
@@ -14,7 +14,7 @@ export interface ProbeConflict {
 export type Tap = (ifname: string, frame: DecodedFrame) => void;
 
 /** Sends `count` probes per (VIP, up interface), spaced `intervalMs`, and waits one more interval. */
-export async function probeVips(engine: Engine, vips: readonly string[], settings: ProbeSettings, listen: (tap: Tap | undefined) => void): Promise<ProbeConflict[]> {
+export async function probeVips(engine: Announcer, vips: readonly string[], settings: ProbeSettings, listen: (tap: Tap | undefined) => void): Promise<ProbeConflict[]> {
   const links = engine.interfaces().filter((l) => l.up);
   const found = new Map<string, ProbeConflict>();
   listen((ifname, frame) => {
@@ -41,7 +41,7 @@ export async function probeVips(engine: Engine, vips: readonly string[], setting
   return [...found.values()];
 }
 
-export function heldEverywhere(engine: Engine, vips: readonly string[]): Map<string, string[]> {
+export function heldEverywhere(engine: Announcer, vips: readonly string[]): Map<string, string[]> {
   const names = engine.interfaces().map((l) => l.name);
   return new Map(vips.map((ip) => [ip, names]));
 }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterController, type ClusterSnapshot } from "../../../src/adapters/announce/cluster.ts";
-import { Engine, type OutFrame } from "../../../src/adapters/announce/engine.ts";
+import { Announcer, type OutFrame } from "../../../src/adapters/announce/announcer.ts";
 import { makeLogger } from "../../../src/adapters/announce/logger.ts";
 import { announceMetrics } from "../../../src/core/announce/metrics.ts";
 import type { DecodedFrame } from "../../../src/core/announce/responder.ts";
@@ -16,7 +16,7 @@ async function node(store: MemLeaseStore, id: string, mac: string) {
   let log = "";
   const logger = makeLogger({ write: (s: string) => (log += s) }, "text", "info", Date.now);
   const metrics = announceMetrics();
-  const engine = new Engine({
+  const engine = new Announcer({
     log: logger, metrics, burst: { rounds: 1, intervalMs: 10, refreshMs: 0 }, now: Date.now,
     openPort: async (link, onFrame) => { inject = onFrame; return { ifname: link.name, mac: link.mac, send: (f) => sent.push(f), close: () => {} }; },
   });

@@ -8,7 +8,7 @@ import { kubeFlags, namespaceName, parseDuration, str } from "../../flags.ts";
 import { FlagError, parseAnnounceFlags, type AnnounceConfig, type AnnounceFlags } from "../../../core/announce/options.ts";
 import { announceMetrics, type Metrics } from "../../../core/announce/metrics.ts";
 import { parseVips } from "../../../core/announce/vips.ts";
-import { Engine, type GroupJoiner } from "../../../adapters/announce/engine.ts";
+import { Announcer, type GroupJoiner } from "../../../adapters/announce/announcer.ts";
 import { makeLogger, type Logger } from "../../../adapters/announce/logger.ts";
 import { scanLinks } from "../../../adapters/announce/links.ts";
 import { heldEverywhere, probeVips, type Tap } from "../../../adapters/announce/standalone.ts";
@@ -32,7 +32,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
   let tap: Tap | undefined;
   const joiner = await openJoiner(log);
   const { openPacketPort } = await import("../../../adapters/announce/packet-port.ts");
-  const engine = new Engine({ log, metrics, burst: config.burst, now: () => ctx.now(), openPort: openPacketPort, joiner, tap: (i, f) => tap?.(i, f) });
+  const engine = new Announcer({ log, metrics, burst: config.burst, now: () => ctx.now(), openPort: openPacketPort, joiner, tap: (i, f) => tap?.(i, f) });
   const signal = ctx.trapSignals();
   // Sockets keep the loop alive only while open; this keeps the process up until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -87,7 +87,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
   }
 }
 
-async function claimStandalone(engine: Engine, vips: string[], config: AnnounceConfig, log: Logger, listen: (t: Tap | undefined) => void, signal: AbortSignal): Promise<void> {
+async function claimStandalone(engine: Announcer, vips: string[], config: AnnounceConfig, log: Logger, listen: (t: Tap | undefined) => void, signal: AbortSignal): Promise<void> {
   if (config.probe === undefined || signal.aborted) return;
   const conflicts = await probeVips(engine, vips, config.probe, listen);
   for (const c of conflicts) {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Engine, type FramePort, type LinkState, type OutFrame } from "../../../src/adapters/announce/engine.ts";
+import { Announcer, type FramePort, type LinkState, type OutFrame } from "../../../src/adapters/announce/announcer.ts";
 import { announceMetrics } from "../../../src/core/announce/metrics.ts";
 import { makeLogger } from "../../../src/adapters/announce/logger.ts";
 import type { ArpFrame, DecodedFrame } from "../../../src/core/announce/responder.ts";
@@ -16,7 +16,7 @@ function setup(opts: { rounds?: number; intervalMs?: number } = {}) {
   const joins: string[] = [];
   let log = "";
   const metrics = announceMetrics();
-  const engine = new Engine({
+  const engine = new Announcer({
     log: makeLogger({ write: (s: string) => (log += s) }, "text", "debug", () => 0),
     metrics,
     burst: { rounds: opts.rounds ?? 2, intervalMs: opts.intervalMs ?? 30, refreshMs: 0 },

@@ -1,4 +1,4 @@
-// The announcer engine: the per-interface frame ports, the table of addresses held on which
+// The Announcer: the per-interface frame ports, the table of addresses held on which
 // interfaces, the gratuitous schedule and duplicate detection. It knows nothing of leases or
 // Kubernetes: standalone mode and the cluster controller both just call `setHeld`.
 // Frame I/O is behind `FramePort` so tests drive the engine with fake ports.
@@ -51,7 +51,7 @@ interface Port {
   readonly port: FramePort;
 }
 
-export class Engine {
+export class Announcer {
   private readonly ports = new Map<string, Port>();
   private readonly opening = new Set<string>();
   private held = new Map<string, Set<string>>();
