@@ -56,7 +56,7 @@ test("l2 status --probe from a client on the segment: ok, duplicate, no-answer, 
   assert.ok(rtt !== null && rtt !== undefined && rtt >= 0 && rtt < 100, `rtt ${rtt}`);
 
   // The announcer for .13 stops; its lease is still fresh (it would expire later) → no-answer.
-  assert.equal(await announcers[2]?.stop("SIGTERM"), 0);
+  assert.equal((await announcers[2]!.stop("SIGTERM")).code, 0);
   const second = await status();
   assert.equal(second.rows.get("192.0.2.13")?.verdict, "no-answer");
   assert.match(second.rows.get("192.0.2.13")?.reason ?? "", /held by node2 but nothing answered 2 request\(s\) on eth0/);

@@ -52,7 +52,7 @@ test("standalone: arping/ndisc6 get the announcer's MAC, the client learns the V
   assert.match(neigh, new RegExp(`${VIP6} lladdr ${MAC_B}`));
   server.kill("SIGKILL");
 
-  const code = await ann.stop("SIGTERM");
+  const { code } = await ann.stop("SIGTERM");
   assert.equal(code, 0, ann.log());
   assert.match(ann.log(), /msg=stopped requests=\d+ replies=\d+/);
   const after = await lab.exec(a, ["arping", "-I", "vA", "-c", "1", "-w", "1", VIP4]);
@@ -74,7 +74,7 @@ test("standalone: refuses a VIP another host answers for, unless --force", async
   assert.deepEqual(w && { level: w["level"], ip: w["ip"], interface: w["interface"], our_mac: w["our_mac"], their_mac: w["their_mac"] },
     { level: "warn", ip: "198.51.100.1", interface: "vB", our_mac: "02:00:00:00:00:0b", their_mac: "02:00:00:00:00:0a" });
   assert.ok(lines.every((l) => typeof l["time"] === "string" && typeof l["level"] === "string"), "every line is a JSON object");
-  assert.equal(await forced.stop("SIGINT"), 0);
+  assert.equal((await forced.stop("SIGINT")).code, 0);
   void a;
 });
 
@@ -121,7 +121,7 @@ test("standalone: a hostile frame flood (garbage, random targets) never crashes 
   assert.equal(ann.child.exitCode, null, "still running");
   const arp = await lab.exec(a, ["arping", "-I", "vA", "-c", "1", "-w", "2", VIP4]);
   assert.equal(arp.code, 0, arp.stdout + ann.log());
-  assert.equal(await ann.stop("SIGTERM"), 0);
+  assert.equal((await ann.stop("SIGTERM")).code, 0);
 });
 
 test("standalone: interface down → silent; up → answers and re-announces; deleted and re-created → answers again", async (t) => {
@@ -152,5 +152,5 @@ test("standalone: interface down → silent; up → answers and re-announces; de
   let ok = false;
   for (let i = 0; i < 5 && !ok; i++) ok = await answers();
   assert.equal(ok, true, ann.log());
-  assert.equal(await ann.stop("SIGTERM"), 0);
+  assert.equal((await ann.stop("SIGTERM")).code, 0);
 });

@@ -2,7 +2,7 @@
 import { Readable } from "node:stream";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { CliContext, OutStream } from "../../src/cli/context.ts";
+import { colorAllowed, type CliContext, type OutStream } from "../../src/cli/context.ts";
 import { run } from "../../src/cli/program.ts";
 
 export interface CliResult {
@@ -25,16 +25,15 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Cli
   const out: OutStream = { write: (s: string) => (stdout += s), isTTY: opts.tty ?? false };
   const err: OutStream = { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false };
   const env = opts.env ?? {};
-  const tty = opts.tty ?? false;
-  const noColor = env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "";
   const ctx: CliContext = {
     stdout: out,
     stderr: err,
     stdin: Readable.from([opts.stdin ?? ""]),
     env,
     cwd: opts.cwd ?? process.cwd(),
-    colorOut: tty && !noColor,
-    colorErr: tty && !noColor,
+    // The production rule (NO_COLOR, TERM=dumb, FORCE_COLOR, TTY), applied to the test's env.
+    colorOut: colorAllowed(out, env),
+    colorErr: colorAllowed(err, env),
     now: () => opts.now ?? Date.parse("2026-11-27T12:00:00Z"),
     trapSignals: () => new AbortController().signal,
   };

@@ -189,11 +189,13 @@ export class NetnsLab {
 
   /**
    * bin/lbctl started in the background inside ns (guard on), for long runs (announce, endless
-   * arping): collect its output, wait for a line, stop it with a signal. Killed at teardown.
+   * arping): collect its output, wait for a line, stop it with a signal. Killed at teardown;
+   * with `maxSeconds`, also by `timeout` (a bound on every sending loop, should teardown not run).
    */
-  startLbctl(ns: string, args: string[], o: { env?: NodeJS.ProcessEnv } = {}): Background {
+  startLbctl(ns: string, args: string[], o: { env?: NodeJS.ProcessEnv; maxSeconds?: number } = {}): Background {
     const env = { ...process.env, NO_COLOR: "1", ...o.env, LBCTL_TEST_NETNS_GUARD: "1" };
-    return new Background(this.spawn(ns, [process.execPath, LBCTL_BIN, ...args], { env }));
+    const bound = o.maxSeconds === undefined ? [] : ["timeout", "-k", "1", String(o.maxSeconds)];
+    return new Background(this.spawn(ns, [...bound, process.execPath, LBCTL_BIN, ...args], { env }));
   }
 
   /** Name of the namespace of pid (`ip netns identify`), "" when unnamed (e.g. the host's). */
@@ -245,13 +247,15 @@ export class NetnsLab {
 export class Background {
   stdout = "";
   stderr = "";
+  /** stdout and stderr interleaved in arrival order. */
+  output = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: (() => void)[] = [];
 
   constructor(readonly child: ChildProcess) {
     const wake = (): void => this.waiters.splice(0).forEach((w) => w());
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => ((this.stdout += d), wake()));
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => ((this.stderr += d), wake()));
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => ((this.stdout += d), (this.output += d), wake()));
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => ((this.stderr += d), (this.output += d), wake()));
     this.exited = new Promise((res) => child.on("close", (code, signal) => (wake(), res({ code, signal }))));
   }
 
@@ -259,12 +263,21 @@ export class Background {
     return this.child.pid ?? -1;
   }
 
-  /** Resolves once stdout or stderr matches `re`; rejects after timeoutMs or if the child exits first. */
-  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<void> {
+  /** The output so far (both streams); `.length` marks a point to wait from. */
+  log(): string {
+    return this.output;
+  }
+
+  /**
+   * Resolves once stdout or stderr matches `re` (with `since`: the output after that offset);
+   * rejects after timeoutMs or if the child exits first.
+   */
+  async waitFor(re: RegExp, timeoutMs = 10_000, since = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let gone = false;
     void this.exited.then(() => (gone = true));
-    while (!re.test(this.stdout) && !re.test(this.stderr)) {
+    const matched = (): boolean => (since > 0 ? re.test(this.output.slice(since)) : re.test(this.stdout) || re.test(this.stderr));
+    while (!matched()) {
       if (gone) throw new Error(`exited before ${re}: stdout=${this.stdout} stderr=${this.stderr}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${re}: stdout=${this.stdout} stderr=${this.stderr}`);
@@ -275,12 +288,47 @@ export class Background {
     }
   }
 
-  /** Sends `signal` (default SIGTERM) and waits for the exit. */
-  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
+  /** Sends `signal` (default SIGTERM) to lbctl and waits for the exit; SIGKILL after killAfterMs. */
+  async stop(signal: NodeJS.Signals = "SIGTERM", killAfterMs = 5000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    signalTree(this.child.pid, signal);
+    const t = setTimeout(() => signalTree(this.child.pid, "SIGKILL"), killAfterMs);
+    const done = await this.exited;
+    clearTimeout(t);
+    return done;
   }
 }
+
+/** Signals pid and all its descendants (ip netns exec → timeout → node). */
+export function signalTree(pid: number | undefined, sig: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  const kids = (p: number): number[] => {
+    try {
+      return execFileSync("pgrep", ["-P", String(p)], { encoding: "utf8" }).split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const all: number[] = [];
+  const leaves: number[] = [];
+  const walk = (p: number): void => {
+    all.push(p);
+    const k = kids(p);
+    if (k.length === 0) leaves.push(p);
+    for (const c of k) walk(c);
+  };
+  walk(pid);
+  // SIGTERM/SIGINT go to the node process only: `timeout` would forward a second one, and a
+  // second signal makes lbctl give up cleaning up. SIGKILL goes to the whole tree.
+  for (const p of sig === "SIGKILL" ? all.reverse() : leaves) {
+    try {
+      process.kill(p, sig);
+    } catch {
+      // gone
+    }
+  }
+}
+
 
 function killQuietly(pid: number): void {
   try {
