@@ -31,25 +31,23 @@ function settingsFrom(opts: Record<string, unknown>): Settings {
     if (errors.length > 0) throw new UsageError(errors.join("; "));
     vips = new Set(list);
   }
-  {
-    const rate = Number(str("probeRate") ?? "5000");
-    if (!Number.isInteger(rate) || rate < 1 || rate > 100_000) throw new UsageError(`--probe-rate: "${str("probeRate")}" must be an integer from 1 to 100000`);
-    const timeoutMs = parseDuration("--probe-timeout", str("probeTimeout") ?? "1s");
-    if (timeoutMs < 10 || timeoutMs > 60_000) throw new UsageError(`--probe-timeout: "${str("probeTimeout")}" must be between 10ms and 60s`);
-    const watchMs = opts["watch"] === true ? parseDuration("--watch-interval", str("watchInterval") ?? "2s") : undefined;
-    if (watchMs !== undefined && watchMs < 100) throw new UsageError(`--watch-interval: "${str("watchInterval")}" must be at least 100ms`);
-    if (opts["probe"] !== true && str("interface") !== undefined) throw new UsageError("-i/--interface is only used with --probe");
-    if (watchMs !== undefined && ((opts["filename"] as string[] | undefined) ?? []).includes("-")) throw new UsageError("--watch cannot re-read standard input (-f -): pass a file");
-    return {
-      format: parseOutputFormat(str("output") ?? "table"),
-      namespace: opts["allNamespaces"] === true ? undefined : str("namespace"),
-      files: (opts["filename"] as string[] | undefined) ?? [],
-      leaseNamespace: namespaceName("--lease-namespace", str("leaseNamespace") ?? "kube-system"),
-      vips,
-      probe: opts["probe"] === true ? { interface: str("interface"), timeoutMs, ratePerSecond: rate } : undefined,
-      watchMs,
-    };
-  }
+  const rate = Number(str("probeRate") ?? "5000");
+  if (!Number.isInteger(rate) || rate < 1 || rate > 100_000) throw new UsageError(`--probe-rate: "${str("probeRate")}" must be an integer from 1 to 100000`);
+  const timeoutMs = parseDuration("--probe-timeout", str("probeTimeout") ?? "1s");
+  if (timeoutMs < 10 || timeoutMs > 60_000) throw new UsageError(`--probe-timeout: "${str("probeTimeout")}" must be between 10ms and 60s`);
+  const watchMs = opts["watch"] === true ? parseDuration("--watch-interval", str("watchInterval") ?? "2s") : undefined;
+  if (watchMs !== undefined && watchMs < 100) throw new UsageError(`--watch-interval: "${str("watchInterval")}" must be at least 100ms`);
+  if (opts["probe"] !== true && str("interface") !== undefined) throw new UsageError("-i/--interface is only used with --probe");
+  if (watchMs !== undefined && ((opts["filename"] as string[] | undefined) ?? []).includes("-")) throw new UsageError("--watch cannot re-read standard input (-f -): pass a file");
+  return {
+    format: parseOutputFormat(str("output") ?? "table"),
+    namespace: opts["allNamespaces"] === true ? undefined : str("namespace"),
+    files: (opts["filename"] as string[] | undefined) ?? [],
+    leaseNamespace: namespaceName("--lease-namespace", str("leaseNamespace") ?? "kube-system"),
+    vips,
+    probe: opts["probe"] === true ? { interface: str("interface"), timeoutMs, ratePerSecond: rate } : undefined,
+    watchMs,
+  };
 }
 
 export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
