@@ -64,8 +64,3 @@ export function listLinks(): LinkFacts[] {
   const all = networkInterfaces();
   return names.map((n) => getLink(n, all)).filter((l): l is LinkFacts => l !== undefined);
 }
-
-/** Every local address of every interface (for checking that -s names one of ours). */
-export function localAddresses(links: readonly LinkFacts[]): Set<string> {
-  return new Set(links.flatMap((l) => l.addresses.map((a) => a.address)));
-}

@@ -96,3 +96,8 @@ export function pickSourceFor(target: string, link: LinkFacts): LinkAddress | un
   if (t.family === 6) return same.find((a) => a.address.startsWith("fe80:")) ?? same[0];
   return same[0];
 }
+
+/** Every local address of every interface (for checking that -s names one of ours). */
+export function localAddresses(links: readonly LinkFacts[]): Set<string> {
+  return new Set(links.flatMap((l) => l.addresses.map((a) => a.address)));
+}

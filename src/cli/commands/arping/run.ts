@@ -2,7 +2,7 @@
 // packet socket (this module is itself imported lazily, and the addon loads only at open),
 // let the core session decide and the driver keep time, print iputils' lines.
 import type { CliContext } from "../../context.ts";
-import { SetupError, UsageError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
 import { warn, writeLine } from "../../output.ts";
 import { traceMark } from "../../../trace.ts";
 import type { ArpingFlags } from "./index.ts";
@@ -12,9 +12,10 @@ import { protocolFor, type Mode } from "../../../core/arping/protocol.ts";
 import { ArpingSession } from "../../../core/arping/session.ts";
 import { duplicateWarning, headerLine, replyJson, replyLine, statsLines, summaryJson } from "../../../core/arping/format.ts";
 import { canonicalIP } from "../../../core/packet/addr.ts";
-import { linkProblem, linkProblemText, LINK_PROBLEM_CODE, pickLinkFor, pickSourceFor, type LinkFacts } from "../../../core/link-facts.ts";
+import type { LinkFacts } from "../../../core/link-facts.ts";
+import { chooseInterface, chooseSource, type LinkLookup } from "../../../core/arping/plan.ts";
 import { NDP_FILTER } from "../../../core/packet/bpf.ts";
-import { getLink, listLinks, localAddresses } from "../../../adapters/links.ts";
+import { getLink, listLinks } from "../../../adapters/links.ts";
 import { PacketSocket } from "../../../adapters/packet/socket.ts";
 import { drive } from "../../../adapters/arping/driver.ts";
 
@@ -29,22 +30,6 @@ function modeOf(f: ArpingFlags): Mode {
   return f.dad ? "dad" : f.unsolicited ? "unsolicited-request" : f.answer ? "unsolicited-reply" : "probe";
 }
 
-function resolveLink(name: string | undefined, target: string): LinkFacts {
-  if (name === undefined) {
-    const choice = pickLinkFor(target, listLinks());
-    if (!choice) throw new SetupError(`no interface has a connected subnet holding ${target}: use -i IFACE`, { code: "E_NO_ROUTE" });
-    return choice.link;
-  }
-  const link = getLink(name);
-  if (!link) {
-    const hint = /^\d+(\.\d+)?$/.test(name) ? " (-i is the interface in lbctl; the interval is --interval)" : "";
-    throw new SetupError(`Device "${name}" not available${hint}`, { code: "ENODEV" });
-  }
-  const problem = linkProblem(link);
-  if (problem) throw new SetupError(`Interface "${name}" ${linkProblemText(problem, link)}`, { code: LINK_PROBLEM_CODE[problem] });
-  return link;
-}
-
 export async function runArping(ctx: CliContext, destination: string, f: ArpingFlags): Promise<number> {
   const target = num("destination", parseTarget(destination));
   const count = f.count === undefined ? undefined : num("-c", parseCount(f.count));
@@ -54,7 +39,6 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   const mode = modeOf(f);
   const json = f.output === "json";
   const v6 = target.family === 6;
-  const any = v6 ? "::" : "0.0.0.0";
   let source: string | undefined;
   if (f.source !== undefined) {
     const s = canonicalIP(f.source);
@@ -65,20 +49,10 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   const ifname = f.interface ?? f.I ?? target.zone;
   if (target.zone !== undefined && ifname !== target.zone) throw new UsageError(`destination zone %${target.zone} and -i ${ifname} disagree`);
   if (ifname === undefined && v6 && target.ip.startsWith("fe80:")) throw new UsageError(`link-local destination ${target.ip} needs -i IFACE (or ${target.ip}%IFACE)`);
-  const link = resolveLink(ifname, target.ip);
-  if (source !== undefined && source !== any && !localAddresses(listLinks()).has(source)) {
-    throw new SetupError(`-s ${source}: Cannot assign requested address (not an address of this host)`, { code: "EADDRNOTAVAIL" });
-  }
-  const unsolicited = mode === "unsolicited-request" || mode === "unsolicited-reply";
-  if (source === undefined) {
-    if (mode === "dad") source = any;
-    else if (unsolicited) source = target.ip;
-    else {
-      const picked = pickSourceFor(target.ip, link);
-      if (!picked) throw new SetupError(`no IPv${target.family} source address on ${link.name} in not-DAD mode: use -s`, { code: "E_NO_SOURCE" });
-      source = picked.address;
-    }
-  }
+  let all: readonly LinkFacts[] | undefined;
+  const links: LinkLookup = { get: getLink, all: () => (all ??= listLinks()) };
+  const link = chooseInterface(ifname, target.ip, links);
+  source = chooseSource({ mode, target, given: source, link, links });
 
   const protocol = protocolFor(target.family, { mode, target: target.ip, source, sourceGiven: f.source !== undefined, mac: link.mac });
   const session = new ArpingSession({ protocol, mode, count, deadlineMs, intervalMs, stopAtFirst: Boolean(f.first) || mode === "dad", keepBroadcast: Boolean(f.broadcast) });
