@@ -11,16 +11,6 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SRC = join(ROOT, "src");
 
-/**
- * Temporary: the two core status views still import Table/View from cli/output.ts. The vocabulary
- * branch (issue 10) moves them to src/cli/views/; it removes these entries, and the lead deletes
- * this list when the branches merge.
- */
-const TEMPORARY_ALLOWED: ReadonlySet<string> = new Set([
-  "core/announce/status-view.ts -> ../../cli/output.ts",
-  "core/l2status/view.ts -> ../../cli/output.ts",
-]);
-
 /** Every module specifier a TypeScript file imports or re-exports, static or dynamic. */
 export function importsOf(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
@@ -65,7 +55,7 @@ export function violation(file: string, spec: string): string | undefined {
 export function violations(file: string, text: string): string[] {
   return importsOf(text).flatMap((spec) => {
     const why = violation(file, spec);
-    return why === undefined || TEMPORARY_ALLOWED.has(`${file} -> ${spec}`) ? [] : [`src/${file}: import "${spec}": ${why}`];
+    return why === undefined ? [] : [`src/${file}: import "${spec}": ${why}`];
   });
 }
 
@@ -80,17 +70,6 @@ test("architecture: no src file imports across a forbidden layer boundary", () =
   assert.ok(files.length > 100, `found only ${files.length} files under ${SRC}`);
   const found = files.flatMap((f) => violations(relative(SRC, f).split(sep).join("/"), readFileSync(f, "utf8")));
   assert.deepEqual(found, [], `\n${found.join("\n")}`);
-  // The allow-list must not outlive its reason: an entry whose import is gone fails here.
-  for (const entry of TEMPORARY_ALLOWED) {
-    const [file, spec] = entry.split(" -> ") as [string, string];
-    let text = "";
-    try {
-      text = readFileSync(join(SRC, file), "utf8");
-    } catch {
-      // moved away: the entry is stale
-    }
-    assert.ok(importsOf(text).includes(spec), `TEMPORARY_ALLOWED entry "${entry}" no longer matches an import: delete it`);
-  }
 });
 
 test("architecture checker: catches each forbidden import, names file and import, ignores comments", () => {
@@ -118,7 +97,5 @@ test("architecture checker: catches each forbidden import, names file and import
   ]);
   assert.deepEqual(violations("cli/commands/x/y.ts", 'import { a } from "../../../adapters/a.ts";\nimport { b } from "../../../core/b.ts";'), []);
   assert.deepEqual(violations("errors.ts", 'import { x } from "./cli/errors.ts";'), ['src/errors.ts: import "./cli/errors.ts": a root module (below every layer) imports cli/']);
-  // The temporary allow-list covers exactly its two entries, not the same import elsewhere.
-  assert.deepEqual(violations("core/announce/status-view.ts", 'import type { View } from "../../cli/output.ts";'), []);
   assert.equal(violations("core/announce/other.ts", 'import type { View } from "../../cli/output.ts";').length, 1);
 });

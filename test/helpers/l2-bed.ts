@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NetnsLab } from "./netns.ts";
+import { ANNOTATION_INTERFACES, ANNOTATION_IP, ANNOTATION_SERVICES, leaseNameFor } from "../../src/core/announce/lease-record.ts";
 
 export const MACS = { client: "02:00:00:00:00:0c", node1: "02:00:00:00:00:a1", node2: "02:00:00:00:00:b1", rogue: "02:00:00:00:00:66" } as const;
 export type Host = keyof typeof MACS;
@@ -46,20 +47,14 @@ export async function answerFor(lab: NetnsLab, bed: Bed, host: Host, vip: string
 }
 
 export function lease(vip: string, holder: Host, services: string, renewedAt = Date.now()): Record<string, unknown> {
-  const name = vip.includes(":") ? `lbctl-l2-v6-${expand6(vip)}` : `lbctl-l2-${vip.replace(/\./g, "-")}`;
+  const name = leaseNameFor(vip);
   return {
     apiVersion: "coordination.k8s.io/v1", kind: "Lease",
-    metadata: { name, namespace: "kube-system", annotations: { "lbctl.io/ip": vip, "lbctl.io/services": services, "lbctl.io/interfaces": `eth0=${MACS[holder]}` } },
+    metadata: { name, namespace: "kube-system", annotations: { [ANNOTATION_IP]: vip, [ANNOTATION_SERVICES]: services, [ANNOTATION_INTERFACES]: `eth0=${MACS[holder]}` } },
     spec: { holderIdentity: holder, leaseDurationSeconds: 3600, renewTime: new Date(renewedAt).toISOString().replace("Z", "000Z"), leaseTransitions: 0 },
   };
 }
 
-function expand6(ip: string): string {
-  const [h = "", t = ""] = ip.split("::");
-  const hs = h === "" ? [] : h.split(":");
-  const ts = t === "" ? [] : t.split(":");
-  return [...hs, ...Array<string>(8 - hs.length - ts.length).fill("0"), ...ts].map((g) => g.padStart(4, "0")).join("");
-}
 
 export function service(name: string, ip: string, labels: Record<string, string> = { announce: "yes" }): Record<string, unknown> {
   return {

@@ -3,6 +3,7 @@
 // (answer for) exactly the addresses of the groups this node leads.
 import { planGroups, type AddressGroup, type L2Policy, type NodeInfo, type PolicyProblem, type ServiceInfo } from "../../core/announce/policy.ts";
 import type { LeaseTiming, StoredLease } from "../../core/announce/lease.ts";
+import { ANNOTATION_INTERFACES, ANNOTATION_IP, ANNOTATION_SERVICES } from "../../core/announce/lease-record.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { GroupElector, type LeaseStore } from "./elector.ts";
 import type { Announcer } from "./announcer.ts";
@@ -26,9 +27,6 @@ export interface ClusterDeps {
   readonly now: () => number;
 }
 
-export const ANNOTATION_INTERFACES = "lbctl.io/interfaces";
-export const ANNOTATION_SERVICES = "lbctl.io/services";
-export const ANNOTATION_IP = "lbctl.io/ip";
 
 interface Running {
   group: AddressGroup;

@@ -2,6 +2,7 @@
 // one election per *address* rather than per Service: every Service that shares an IP lands in
 // the same address group and so on the same node (Cilium #48419, kube-vip #879).
 import { canonicalIp, familyOf, type Family } from "./addr.ts";
+import { leaseNameFor } from "./lease-record.ts";
 import { compileSelector, type LabelSelector, type Labels } from "../selector.ts";
 
 export const L2_ANNOUNCER_CLASS = "io.cilium/l2-announcer";
@@ -68,21 +69,6 @@ export interface PlanInput {
   readonly interfaces?: readonly string[] | undefined;
   /** Whether Service "ns/name" has a ready endpoint on this node. */
   readonly hasLocalEndpoint?: ((serviceKey: string) => boolean) | undefined;
-}
-
-/**
- * Lease name for an address group: `lbctl-l2-` + the IPv4 address with dashes
- * (`lbctl-l2-192-0-2-10`), or `lbctl-l2-v6-` + the 32 hex digits of the IPv6 address, so every
- * name is a valid DNS subdomain, stable, and identical on every node.
- */
-export function leaseNameFor(ip: string): string {
-  if (familyOf(ip) === 4) return `lbctl-l2-${ip.replace(/\./g, "-")}`;
-  const [head = "", tail = ""] = ip.split("::");
-  const groups = (s: string): string[] => (s === "" ? [] : s.split(":"));
-  const h = groups(head);
-  const t = groups(tail);
-  const all = ip.includes("::") ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
-  return `lbctl-l2-v6-${all.map((g) => g.padStart(4, "0")).join("")}`;
 }
 
 interface CompiledPolicy {

@@ -4,8 +4,9 @@
 import { canonicalIp } from "../announce/addr.ts";
 import { compareIp, parseIp } from "../ip.ts";
 import { localEndpointServices, toPolicy, toServiceInfo, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../announce/objects.ts";
-import { L2_ANNOUNCER_CLASS, leaseNameFor, planGroups, type ServiceInfo } from "../announce/policy.ts";
-import { isLive, LeaseIndex } from "./leases.ts";
+import { L2_ANNOUNCER_CLASS, planGroups, type ServiceInfo } from "../announce/policy.ts";
+import { isLive, leaseNameFor } from "../announce/lease-record.ts";
+import { LeaseIndex } from "./leases.ts";
 import type { AddressStatus, ProbeResult, StatusSummary, Verdict } from "./model.ts";
 import { decideVerdict } from "./verdict.ts";
 
@@ -114,13 +115,6 @@ function unselectedWhy(infos: readonly ServiceInfo[], policyCount: number, probl
   if (policyCount === 0) return `no CiliumL2AnnouncementPolicy exists${problems}`;
   if (problems !== "") return `no CiliumL2AnnouncementPolicy selects it${problems}`;
   return undefined;
-}
-
-export function compareAddress(a: string, b: string): number {
-  const pa = parseIp(a);
-  const pb = parseIp(b);
-  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
-  return compareIp(pa, pb);
 }
 
 export function summarize(rows: readonly AddressStatus[], probed: boolean): StatusSummary {

@@ -2,28 +2,12 @@
 // objects and, with --probe, from the wire) and the verdict drawn from it. Plain data so that
 // -o json/yaml print them as they are.
 
+import type { LeaseFacts, MacOnInterface } from "../announce/lease-record.ts";
+
 export const VERDICTS = [
   "ok", "pending-ip", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "duplicate", "etp-local-no-backend",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
-
-export interface MacOnInterface {
-  readonly interface: string;
-  readonly mac: string;
-}
-
-export interface LeaseFacts {
-  readonly name: string;
-  readonly namespace: string;
-  /** `lbctl`: per-IP lease `lbctl-l2-…`; `cilium`: per-Service lease `cilium-l2announce-<ns>-<svc>`. */
-  readonly kind: "lbctl" | "cilium";
-  /** null when the lease was released (empty holderIdentity). */
-  readonly holder: string | null;
-  readonly renewTime: string | null;
-  readonly renewAgeSeconds: number | null;
-  readonly durationSeconds: number;
-  readonly expired: boolean;
-}
 
 export interface ProbeAnswer {
   readonly mac: string;

@@ -3,7 +3,8 @@
 // fresh → something answers ARP/NDP → the answer comes from the holder → the holder can deliver
 // (eTP=Local needs a local backend). `duplicate` comes before all configuration checks: two
 // MACs answering is harm happening on the wire now, whatever the objects say.
-import type { LeaseFacts, MacOnInterface, ProbeResult, Verdict } from "./model.ts";
+import type { LeaseFacts, MacOnInterface } from "../announce/lease-record.ts";
+import type { ProbeResult, Verdict } from "./model.ts";
 
 export interface VerdictFacts {
   /** A LoadBalancer Service without an ingress IP. */

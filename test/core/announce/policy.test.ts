@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { leaseNameFor, planGroups, type L2Policy, type PlanInput, type ServiceInfo } from "../../../src/core/announce/policy.ts";
+import { leaseNameFor } from "../../../src/core/announce/lease-record.ts";
+import { planGroups, type L2Policy, type PlanInput, type ServiceInfo } from "../../../src/core/announce/policy.ts";
 
 const svc = (o: Partial<ServiceInfo> & { name: string }): ServiceInfo => ({
   namespace: "default", labels: {}, type: "LoadBalancer", externalIPs: [], ingressIPs: [], ...o,

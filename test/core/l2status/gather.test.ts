@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gatherStatus, summarize, type L2StatusInput } from "../../../src/core/l2status/gather.ts";
-import { ciliumLeaseName, parseInterfaces } from "../../../src/core/l2status/leases.ts";
+import { ciliumLeaseName } from "../../../src/core/l2status/leases.ts";
+import { parseInterfaces } from "../../../src/core/announce/lease-record.ts";
 import type { LeaseObject, ServiceObject } from "../../../src/core/announce/objects.ts";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");

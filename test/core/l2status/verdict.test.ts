@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decideVerdict, PRECEDENCE, type VerdictFacts } from "../../../src/core/l2status/verdict.ts";
-import { VERDICTS, type LeaseFacts, type ProbeResult, type Verdict } from "../../../src/core/l2status/model.ts";
+import { VERDICTS, type ProbeResult, type Verdict } from "../../../src/core/l2status/model.ts";
+import type { LeaseFacts } from "../../../src/core/announce/lease-record.ts";
 
 const lease = (o: Partial<LeaseFacts> = {}): LeaseFacts => ({
   name: "lbctl-l2-192-0-2-10", namespace: "kube-system", kind: "lbctl", holder: "node-a", renewTime: "2026-11-27T11:59:58.000Z",

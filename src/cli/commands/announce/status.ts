@@ -13,7 +13,8 @@ export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, un
   const { isNotFound } = await import("../../../adapters/kube/errors.ts");
   const { planGroups } = await import("../../../core/announce/policy.ts");
   const { toPolicy, toServiceInfo } = await import("../../../core/announce/objects.ts");
-  const { groupStatuses, statusView } = await import("../../../core/announce/status-view.ts");
+  const { groupStatuses } = await import("../../../core/announce/status-rows.ts");
+  const { announceStatusView } = await import("../../views/announce-status.ts");
   const kube = connectKube(kubeFlags(opts, ctx.env));
   try {
     const [services, policies, leases] = await Promise.all([
@@ -26,7 +27,7 @@ export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, un
     ]);
     const { groups, problems } = planGroups({ services: services.items.map((s) => toServiceInfo(s)), policies: policies.items.map((p) => toPolicy(p)) });
     for (const p of problems) ctx.stderr.write(`warning: policy ${p.policy}: ${p.type}: ${p.message}\n`);
-    await render(ctx, statusView(groupStatuses(groups, leases.items, ctx.now())), format);
+    await render(ctx, announceStatusView(groupStatuses(groups, leases.items, ctx.now())), format);
     return 0;
   } finally {
     kube.close();

@@ -53,9 +53,9 @@ function settingsFrom(opts: Record<string, unknown>): Settings {
 export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>): Promise<number> {
   const s = settingsFrom(opts);
   // Start every import at once: file reads overlap with compiling what has already arrived.
-  const [{ evaluateOnce }, { statusView }, { summarize }, source] = await Promise.all([
+  const [{ evaluateOnce }, { l2StatusView }, { summarize }, source] = await Promise.all([
     import("../../../adapters/l2status/evaluate.ts"),
-    import("../../../core/l2status/view.ts"),
+    import("../../views/l2-status.ts"),
     import("../../../core/l2status/gather.ts"),
     openSource(ctx, opts, s),
     s.probe ? import("../../../adapters/l2status/probe-run.ts") : undefined, // loaded now, used once Services are known
@@ -82,7 +82,7 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
       const fingerprint = JSON.stringify(rows.map(stable));
       if (first || fingerprint !== last) {
         if (!first) writeLine(ctx, s.format === "table" || s.format === "wide" ? "" : s.format === "yaml" ? "---" : "");
-        await render(ctx, statusView(rows, summary), s.format);
+        await render(ctx, l2StatusView(rows, summary), s.format);
         last = fingerprint;
       }
       if (times) {

@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { groupStatuses, statusView } from "../../../src/core/announce/status-view.ts";
-import { renderToString } from "../../../src/cli/output.ts";
-import type { AddressGroup } from "../../../src/core/announce/policy.ts";
-import type { LeaseObject } from "../../../src/core/announce/objects.ts";
+import { groupStatuses } from "../../src/core/announce/status-rows.ts";
+import { announceStatusView as statusView } from "../../src/cli/views/announce-status.ts";
+import { renderToString } from "../../src/cli/output.ts";
+import type { AddressGroup } from "../../src/core/announce/policy.ts";
+import type { LeaseObject } from "../../src/core/announce/objects.ts";
 
 const now = Date.parse("2026-11-27T12:00:00Z");
 const g = (ip: string, lease: string, services: string[]): AddressGroup => ({ ip, family: 4, leaseName: lease, services, policies: ["p"], interfaces: [], etpLocal: false, candidate: true });
@@ -27,4 +28,20 @@ test("status rows: held, released, expired, no lease, stale; table and json", as
   const json = JSON.parse(await renderToString(statusView(rows), "json")) as { groups: { holder: string | null; interfaces: unknown[] }[] };
   assert.equal(json.groups[0]?.holder, "node-a");
   assert.deepEqual(json.groups[0]?.interfaces, [{ name: "eth0", mac: "02:00:00:00:00:01" }]);
+});
+
+// Drift fixed by the one lease record (issue 10): `announce status` read only renewTime (a lease
+// acquired but not yet renewed showed as expired), printed no days, and took malformed interface
+// annotations as they came; `l2 status` did all three right.
+test("status rows read a Lease as l2 status does: acquireTime fallback, days, validated interfaces", async () => {
+  const leases: LeaseObject[] = [
+    { metadata: { name: "lbctl-l2-192-0-2-10", annotations: { "lbctl.io/interfaces": "eth0=02:00:00:00:00:0A,bogus,eth1=zz" } }, spec: { holderIdentity: "node-a", leaseDurationSeconds: 15, acquireTime: "2026-11-27T11:59:57.000000Z" } },
+    { metadata: { name: "lbctl-l2-192-0-2-11" }, spec: { holderIdentity: "node-b", leaseDurationSeconds: 15, renewTime: "2026-11-24T12:00:00.000000Z" } },
+  ];
+  const rows = groupStatuses([g("192.0.2.10", "lbctl-l2-192-0-2-10", ["default/a"]), g("192.0.2.11", "lbctl-l2-192-0-2-11", ["default/b"])], leases, now);
+  assert.equal(rows[0]?.state, "held");
+  assert.equal(rows[0]?.renewAgeSeconds, 3);
+  assert.deepEqual(rows[0]?.interfaces, [{ name: "eth0", mac: "02:00:00:00:00:0a" }]);
+  const text = await renderToString(statusView(rows), "table");
+  assert.match(text, /^192\.0\.2\.11   default\/b   node-b   expired   3d        <none>$/m);
 });

@@ -1,15 +1,8 @@
 // Table, wide and json/yaml forms of `lbctl l2 status`. The table answers "is it fine, and if not
 // why" in one line per address; wide adds the evidence (policies, lease, MACs, RTT).
-import type { Paint, Table, View } from "../../cli/output.ts";
-import type { AddressStatus, StatusSummary } from "./model.ts";
-
-export function ageText(s: number | null): string {
-  if (s === null) return "<none>";
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
+import type { Paint, Table, View } from "../output.ts";
+import type { AddressStatus, StatusSummary } from "../../core/l2status/model.ts";
+import { ageText } from "../../core/announce/lease-record.ts";
 
 function answeredText(r: AddressStatus, wide: boolean): string {
   if (r.probe === null) return "-";
@@ -28,7 +21,7 @@ function summaryLine(s: StatusSummary): string {
   return `${s.addresses} address${s.addresses === 1 ? "" : "es"}: ${s.ok} ok${parts.length > 0 ? ", " + parts.join(", ") : ""}${s.probed ? "" : " (not probed: pass --probe to check the wire)"}`;
 }
 
-export function statusView(rows: readonly AddressStatus[], summary: StatusSummary): View {
+export function l2StatusView(rows: readonly AddressStatus[], summary: StatusSummary): View {
   const verdict = (p: Paint, r: AddressStatus): string => (r.verdict === "ok" ? p.ok(r.verdict) : r.verdict === "pending-ip" ? p.warn(r.verdict) : p.bad(r.verdict));
   const table = (p: Paint, wide: boolean): Table => ({
     headers: wide
