@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { basename } from "node:path";
-import { canonicalIP } from "../core/packet/addr.ts";
+import { formatIp, parseIp } from "../core/ip.ts";
 import { IFF_BROADCAST, IFF_LOOPBACK, IFF_NOARP, IFF_UP, type LinkAddress, type LinkFacts } from "../core/link-facts.ts";
 
 const SYS = "/sys/class/net";
@@ -20,9 +20,9 @@ function readSys(name: string, file: string): string | undefined {
 function addressesOf(name: string, all: ReturnType<typeof networkInterfaces>): LinkAddress[] {
   const out: LinkAddress[] = [];
   for (const a of all[name] ?? []) {
-    const ip = canonicalIP(a.address.split("%")[0] ?? "");
+    const ip = parseIp(a.address.split("%")[0] ?? "");
     const prefix = Number((a.cidr ?? "").split("/")[1]);
-    if (ip && Number.isInteger(prefix)) out.push({ family: ip.family, address: ip.ip, prefix });
+    if (ip && Number.isInteger(prefix)) out.push({ family: ip.family, address: formatIp(ip), prefix });
   }
   return out;
 }

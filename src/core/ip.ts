@@ -208,6 +208,37 @@ export function formatIp(ip: Ip): string {
   return `${left}::${right}`;
 }
 
+/** IPv4-mapped IPv6 (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2). */
+export function isIpv4Mapped(ip: Ip): boolean {
+  return ip.family === 6 && ip.w0 === 0 && ip.w1 === 0 && ip.w2 === 0xffff;
+}
+
+/**
+ * The one canonical text of an address literal (what every command prints and compares): dotted
+ * quad, or RFC 5952 with IPv4-mapped addresses as `::ffff:192.0.2.1`. Undefined when `text` is
+ * not an address by parseIp's rules (so `010.0.0.1` is refused everywhere, as Cilium refuses it).
+ * `refuseMapped` is for the announcer: a mapped address is neither ARPed nor solicited on a link.
+ */
+export function canonicalIp(text: string, opts: { refuseMapped?: boolean } = {}): string | undefined {
+  const ip = parseIp(text);
+  if (ip === undefined || (opts.refuseMapped === true && isIpv4Mapped(ip))) return undefined;
+  return formatIp(ip);
+}
+
+/** The family of an address literal, or undefined when it is not one. */
+export function familyOf(text: string): Family | undefined {
+  return parseIp(text)?.family;
+}
+
+/** Total order on address texts: IPv4 before IPv6, then numeric; non-addresses last, by text. */
+export function compareIpText(a: string, b: string): number {
+  const pa = parseIp(a);
+  const pb = parseIp(b);
+  if (pa && pb) return compareIp(pa, pb);
+  if (pa || pb) return pa ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Number of bits in the family's addresses. */
 export function familyBits(family: Family): number {
   return family === 4 ? 32 : 128;

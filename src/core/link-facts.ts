@@ -1,7 +1,7 @@
 // Plain facts about a network interface (filled in by adapters/links.ts) and the pure choices
 // made from them: which interface's connected subnet holds a target, and whether ARP/NDP can
 // run on an interface at all (iputils' "is down" / "is not ARPable" checks).
-import { canonicalIP, inSubnet, type Family } from "./packet/addr.ts";
+import { inCidr, maskIp, parseIp, type Family, type Ip } from "./ip.ts";
 
 export interface LinkAddress {
   family: Family;
@@ -72,13 +72,13 @@ export interface LinkChoice {
  * undefined when none does (the caller asks for -i). Ties keep the lowest ifindex.
  */
 export function pickLinkFor(target: string, links: readonly LinkFacts[]): LinkChoice | undefined {
-  const t = canonicalIP(target);
+  const t = parseIp(target);
   if (!t) return undefined;
   let best: LinkChoice | undefined;
   for (const link of [...links].sort((a, b) => a.index - b.index)) {
     if (linkProblem(link) !== undefined) continue;
     for (const a of link.addresses) {
-      if (a.family !== t.family || !inSubnet(t.ip, a.address, a.prefix)) continue;
+      if (!onSubnet(t, a)) continue;
       if (t.family === 6 && a.prefix === 128) continue; // a /128 is no connected subnet
       if (!best || a.prefix > best.via.prefix) best = { link, via: a };
     }
@@ -88,10 +88,10 @@ export function pickLinkFor(target: string, links: readonly LinkFacts[]): LinkCh
 
 /** The source address for a probe to `target` on `link`: same subnet first, then any of the family. */
 export function pickSourceFor(target: string, link: LinkFacts): LinkAddress | undefined {
-  const t = canonicalIP(target);
+  const t = parseIp(target);
   if (!t) return undefined;
   const same = link.addresses.filter((a) => a.family === t.family);
-  const onLink = same.filter((a) => inSubnet(t.ip, a.address, a.prefix)).sort((a, b) => b.prefix - a.prefix);
+  const onLink = same.filter((a) => onSubnet(t, a)).sort((a, b) => b.prefix - a.prefix);
   if (onLink[0]) return onLink[0];
   if (t.family === 6) return same.find((a) => a.address.startsWith("fe80:")) ?? same[0];
   return same[0];
@@ -100,4 +100,10 @@ export function pickSourceFor(target: string, link: LinkFacts): LinkAddress | un
 /** Every local address of every interface (for checking that -s names one of ours). */
 export function localAddresses(links: readonly LinkFacts[]): Set<string> {
   return new Set(links.flatMap((l) => l.addresses.map((a) => a.address)));
+}
+
+/** Whether `ip` lies in the subnet of the interface address `a` (its network, not a's host bits). */
+function onSubnet(ip: Ip, a: LinkAddress): boolean {
+  const net = parseIp(a.address);
+  return net !== undefined && a.family === ip.family && inCidr(ip, { ip: maskIp(net, a.prefix, 0), prefix: a.prefix });
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compareIp, formatIp, inCidr, ipAdd, ipDiff, ipFromBigInt, ipToBigInt, parseCidr, parseIp, formatCidr } from "../../src/core/ip.ts";
+import { canonicalIp, compareIp, compareIpText, familyOf, formatIp, inCidr, ipAdd, ipDiff, ipFromBigInt, ipToBigInt, parseCidr, parseIp, formatCidr } from "../../src/core/ip.ts";
 import { formatRange, rangeFromCidr, rangeFromStartStop, rangesOverlap, rangeSize, rangeContains } from "../../src/core/range.ts";
 
 const ip = (s: string) => {
@@ -142,4 +142,33 @@ test("property: parsers never throw and formatIp∘parseIp is canonical", () => 
     }),
     { numRuns: 500 },
   );
+});
+
+// The one canonical text (issue 10): every command parses and prints addresses through these.
+test("canonicalIp: one text per address; leading zeros refused; mapped refused only when asked", () => {
+  const cases: [string, string | undefined, string | undefined][] = [
+    // input, canonicalIp, canonicalIp with refuseMapped (the announcer)
+    ["192.0.2.10", "192.0.2.10", "192.0.2.10"],
+    ["2001:DB8:0::50", "2001:db8::50", "2001:db8::50"],
+    ["::ffff:192.0.2.1", "::ffff:192.0.2.1", undefined],
+    ["::ffff:c000:201", "::ffff:192.0.2.1", undefined],
+    ["::ffff:1:2", "::ffff:0.1.0.2", undefined],
+    ["2001:db8::ffff:1:2", "2001:db8::ffff:1:2", "2001:db8::ffff:1:2"],
+    ["010.0.0.1", undefined, undefined],
+    ["10.0.0.01", undefined, undefined],
+    ["192.0.2.300", undefined, undefined],
+    [" 192.0.2.1", undefined, undefined],
+    ["fe80::1%eth0", undefined, undefined],
+    ["eth0", undefined, undefined],
+  ];
+  for (const [input, want, announce] of cases) {
+    assert.equal(canonicalIp(input), want, input);
+    assert.equal(canonicalIp(input, { refuseMapped: true }), announce, `${input} (refuseMapped)`);
+    assert.equal(familyOf(input), want === undefined ? undefined : want.includes(":") ? 6 : 4, input);
+  }
+});
+
+test("compareIpText: IPv4 before IPv6, numeric, non-addresses last", () => {
+  const sorted = ["2001:db8::10", "bogus", "192.0.2.10", "2001:db8::9", "192.0.2.9", "::ffff:192.0.2.1"].sort(compareIpText);
+  assert.deepEqual(sorted, ["192.0.2.9", "192.0.2.10", "::ffff:192.0.2.1", "2001:db8::9", "2001:db8::10", "bogus"]);
 });

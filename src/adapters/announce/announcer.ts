@@ -2,7 +2,8 @@
 // interfaces, the gratuitous schedule and duplicate detection. It knows nothing of leases or
 // Kubernetes: standalone mode and the cluster controller both just call `setHeld`.
 // Frame I/O is behind `FramePort` so tests drive the engine with fake ports.
-import { familyOf, solicitedNodeAddress } from "../../core/announce/addr.ts";
+import { solicitedNodeAddress } from "../../core/announce/addr.ts";
+import { familyOf } from "../../core/ip.ts";
 import { AnnounceSchedule, DuplicateTracker, gratuitousFrames, type BurstConfig } from "../../core/announce/announcements.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import type { ArpProbe, DadProbe } from "../../core/announce/probe.ts";

@@ -1,9 +1,8 @@
 // Where `l2 status` gets its objects: the cluster (one list per kind, paged by 500 — never a
 // request per address) or -f files/dumps, which may hold Leases and Nodes too. Also maps every
 // address to the LB-IPAM pool it came from, by running the pool plan over the same objects.
-import { canonicalIp } from "../../core/announce/addr.ts";
+import { canonicalIp, parseIp } from "../../core/ip.ts";
 import type { EndpointSliceObject, LeaseObject, NodeObject, PolicyObject, ServiceObject } from "../../core/announce/objects.ts";
-import { parseIp } from "../../core/ip.ts";
 import { DEFAULT_SETTINGS, isGroup } from "../../core/ipam/index.ts";
 import { rangeHas } from "../../core/ipam/state.ts";
 import type { L2StatusInput } from "../../core/l2status/gather.ts";
@@ -59,7 +58,7 @@ function poolsOf(objects: readonly ManifestObject[], services: readonly ServiceO
   for (const svc of services) {
     const ips = [...(svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ""), ...(svc.spec?.externalIPs ?? [])];
     for (const raw of ips) {
-      const ip = canonicalIp(raw);
+      const ip = canonicalIp(raw.trim(), { refuseMapped: true });
       const parsed = ip === undefined ? undefined : parseIp(ip);
       if (ip === undefined || parsed === undefined || out.has(ip)) continue;
       const range = plan.result.pools.flatMap((p) => p.ranges).find((r) => rangeHas(r, parsed));

@@ -4,7 +4,8 @@
 // MetalLB #172). Each IPv4 round sends an ARP request and an ARP reply announcement (some
 // stacks accept only one of the two); each IPv6 round one unsolicited NA, O=1, Target LLA.
 // Optional refresh: one round every `refreshMs` while held (switch FDB ageing, MetalLB #2910).
-import { ALL_NODES, BROADCAST_MAC, familyOf, ipv6MulticastMac, ZERO_MAC } from "./addr.ts";
+import { ALL_NODES, BROADCAST_MAC, ipv6MulticastMac, ZERO_MAC } from "./addr.ts";
+import { familyOf } from "../ip.ts";
 import { ARP_REPLY, ARP_REQUEST, type ArpReply, type NaReply, type Reply } from "./responder.ts";
 
 export interface BurstConfig {

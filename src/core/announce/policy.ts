@@ -1,7 +1,7 @@
 // CiliumL2AnnouncementPolicy (cilium.io/v2alpha1) applied as Cilium's l2announcer does, but with
 // one election per *address* rather than per Service: every Service that shares an IP lands in
 // the same address group and so on the same node (Cilium #48419, kube-vip #879).
-import { canonicalIp, familyOf, type Family } from "./addr.ts";
+import { canonicalIp, compareIpText, familyOf, type Family } from "../ip.ts";
 import { leaseNameFor } from "./lease-record.ts";
 import { compileSelector, type LabelSelector, type Labels } from "../selector.ts";
 
@@ -135,27 +135,21 @@ export function planGroups(input: PlanInput): { groups: AddressGroup[]; problems
     // would be dropped on arrival (Cilium #27800).
     else if (input.node !== undefined && g.local.some((k) => !(input.hasLocalEndpoint?.(k) ?? false))) reason = "no-local-endpoint";
     groups.push({
-      ip, family: familyOf(ip), leaseName: leaseNameFor(ip), services: [...g.services].sort(), policies: [...g.policies].sort(),
+      ip, family: familyOf(ip) === 6 ? 6 : 4, leaseName: leaseNameFor(ip), services: [...g.services].sort(), policies: [...g.policies].sort(),
       interfaces, etpLocal: g.local.length > 0, candidate: reason === undefined, reason,
     });
   }
-  groups.sort((a, b) => a.family - b.family || compareIp(a.ip, b.ip));
+  groups.sort((a, b) => compareIpText(a.ip, b.ip));
   return { groups, problems };
 }
 
 function canonicalAll(ips: readonly string[]): string[] {
   const out = new Set<string>();
   for (const s of ips) {
-    const c = canonicalIp(s);
+    // A mapped address is not announceable (see vips.ts); it is left out as a non-address is.
+    const c = canonicalIp(s, { refuseMapped: true });
     if (c !== undefined) out.add(c);
   }
   return [...out];
 }
 
-// One collator for every comparison: localeCompare with options builds a new one per call, which
-// made sorting 1,000 addresses cost ~100 ms.
-const NUMERIC = new Intl.Collator("en", { numeric: true });
-
-function compareIp(a: string, b: string): number {
-  return NUMERIC.compare(leaseNameFor(a), leaseNameFor(b));
-}

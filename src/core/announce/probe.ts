@@ -1,7 +1,8 @@
 // RFC 5227 probe-before-claim for standalone mode (and RFC 4862 DAD for IPv6): the frames to
 // send for an address we are about to claim, and which received frames show another host
 // already using it. A probe that meets an answer must not claim (unless the user forces it).
-import { BROADCAST_MAC, familyOf, IPV4_ANY, IPV6_ANY, ipv6MulticastMac, solicitedNodeAddress, ZERO_MAC } from "./addr.ts";
+import { familyOf } from "../ip.ts";
+import { BROADCAST_MAC, IPV4_ANY, IPV6_ANY, ipv6MulticastMac, solicitedNodeAddress, ZERO_MAC } from "./addr.ts";
 import { ARP_REPLY, ARP_REQUEST, type ArpFrame, type DecodedFrame, type NsFrame } from "./responder.ts";
 
 export interface ProbeSettings {

@@ -1,6 +1,6 @@
 // The VIP list of standalone mode: `--vip a,b` values and `-f` files (one or more addresses per
 // line, separated by commas or blanks, `#` comments). Errors name the source and line.
-import { canonicalIp } from "./addr.ts";
+import { canonicalIp, isIpv4Mapped, parseIp } from "../ip.ts";
 
 export interface VipSource {
   readonly name: string;
@@ -14,9 +14,11 @@ export function parseVips(sources: readonly VipSource[]): { vips: string[]; erro
     src.text.split(/\r?\n/).forEach((raw, i) => {
       const line = raw.replace(/#.*/, "");
       for (const tok of line.split(/[\s,]+/).filter((t) => t !== "")) {
-        const ip = canonicalIp(tok);
-        if (ip === undefined) errors.push(`${src.name}${src.text.includes("\n") ? `:${i + 1}` : ""}: "${tok}" is not an IPv4 or IPv6 address`);
-        else vips.add(ip);
+        const where = `${src.name}${src.text.includes("\n") ? `:${i + 1}` : ""}`;
+        const parsed = parseIp(tok);
+        if (parsed === undefined) errors.push(`${where}: "${tok}" is not an IPv4 or IPv6 address`);
+        else if (isIpv4Mapped(parsed)) errors.push(`${where}: "${tok}" is an IPv4-mapped IPv6 address, which no host ARPs or solicits for: announce ${canonicalIp(tok)?.slice(7)} instead`);
+        else vips.add(canonicalIp(tok)!);
       }
     });
   }

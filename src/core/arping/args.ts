@@ -1,6 +1,6 @@
 // Number and address arguments of `lbctl arping`, checked with iputils' wording
 // ("invalid argument: '0': out of range: 1 <= value <= 2147483647").
-import { canonicalIP, type Family } from "../packet/addr.ts";
+import { formatIp, parseIp, type Family } from "../ip.ts";
 import { fail, ok, type Result } from "../packet/result.ts";
 
 export const INT_MAX = 2147483647;
@@ -26,7 +26,8 @@ export interface TargetArg {
 
 export function parseTarget(text: string): Result<TargetArg> {
   const [addr = "", zone, ...rest] = text.split("%");
-  const ip = canonicalIP(addr);
+  const parsed = parseIp(addr);
+  const ip = parsed && { ip: formatIp(parsed), family: parsed.family };
   if (!ip || rest.length > 0 || (zone !== undefined && (ip.family !== 6 || zone === ""))) {
     return fail(`invalid target "${text}": not an IPv4 or IPv6 address (lbctl arping does not resolve host names)`);
   }

@@ -1,8 +1,7 @@
 // Builds one AddressStatus per announced address (LoadBalancer ingress IPs and ExternalIPs) from
 // the API objects, reusing the announcer's own policy matching (planGroups, per-address groups
 // and lease names) so that `l2 status` judges exactly what `lbctl announce` would do.
-import { canonicalIp } from "../announce/addr.ts";
-import { compareIp, parseIp } from "../ip.ts";
+import { canonicalIp, compareIp, parseIp } from "../ip.ts";
 import { localEndpointServices, toPolicy, toServiceInfo, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../announce/objects.ts";
 import { L2_ANNOUNCER_CLASS, planGroups, type ServiceInfo } from "../announce/policy.ts";
 import { isLive, leaseNameFor } from "../announce/lease-record.ts";
@@ -36,7 +35,7 @@ export function collectAddresses(services: readonly ServiceInfo[]): { byIp: Map<
   const byIp = new Map<string, Collected>();
   const pending: ServiceInfo[] = [];
   const add = (raw: string, svc: ServiceInfo, source: "loadBalancer" | "externalIP"): void => {
-    const ip = canonicalIp(raw);
+    const ip = canonicalIp(raw, { refuseMapped: true });
     if (ip === undefined) return;
     const c = byIp.get(ip) ?? { services: new Set(), sources: new Set(), infos: [] };
     byIp.set(ip, c);

@@ -34,33 +34,3 @@ export function formatIPv6(bytes: Uint8Array, offset = 0): string {
   const ip: Ip = { family: 6, w0: word(0), w1: word(4), w2: word(8), w3: word(12) };
   return formatIp(ip);
 }
-
-export type Family = 4 | 6;
-
-/** Canonical text and family of an address literal, or undefined when it is neither. */
-export function canonicalIP(text: string): { ip: string; family: Family } | undefined {
-  const v4 = parseIPv4(text);
-  if (v4) return { ip: formatIPv4(v4), family: 4 };
-  const v6 = parseIPv6(text);
-  if (v6) return { ip: formatIPv6(v6), family: 6 };
-  return undefined;
-}
-
-/** Whether `ip` lies in `network/prefix` (same family assumed by the caller; false otherwise). */
-export function inSubnet(ip: string, network: string, prefix: number): boolean {
-  const a = parseIPv4(ip) ?? parseIPv6(ip);
-  const b = parseIPv4(network) ?? parseIPv6(network);
-  if (!a || !b || a.length !== b.length || prefix < 0 || prefix > a.length * 8) return false;
-  for (let bit = 0; bit < prefix; bit++) {
-    const byte = bit >> 3;
-    const mask = 0x80 >> (bit & 7);
-    if (((a[byte] ?? 0) & mask) !== ((b[byte] ?? 0) & mask)) return false;
-  }
-  return true;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -1,6 +1,6 @@
 // EndpointSlices → backends, with the agent's state mapping and port-name/protocol/family
 // matching. Backends of a service port are computed once and shared by its frontends.
-import { compareIp, familyOf, type Family } from "./addr.ts";
+import { compareIpText, familyOf, type Family } from "../ip.ts";
 import type { Endpoint, SliceInfo } from "./model.ts";
 
 export type BackendState = "active" | "terminating" | "terminating-not-serving" | "maintenance";
@@ -48,5 +48,5 @@ export function backendsFor(slices: readonly SliceInfo[], portName: string, prot
       }
     }
   }
-  return out.sort((a, b) => compareIp(a.ip, b.ip) || a.port - b.port);
+  return out.sort((a, b) => compareIpText(a.ip, b.ip) || a.port - b.port);
 }

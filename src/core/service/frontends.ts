@@ -1,7 +1,7 @@
 // Service → frontends, in the order the agent emits them: ClusterIP, NodePort (per scope ×
 // family × port; with --node-ips one row per node address before the wildcard row, as Cilium
 // ≤ 1.17 listed them), LoadBalancer (ingress IP × scope × port), ExternalIPs.
-import { compareIp, familyOf, type Family } from "./addr.ts";
+import { compareIpText, familyOf, type Family } from "../ip.ts";
 import type { NodeInfo, ServiceInfo, TrafficPolicy } from "./model.ts";
 
 export type FrontendType = "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalIPs";
@@ -46,7 +46,7 @@ export function frontendsOf(svc: ServiceInfo, o: FrontendOptions = {}): Frontend
     out.push({ ip, port, protocol: p.protocol, scope, type, portName: p.name, family, policy });
   };
 
-  for (const ip of [...svc.clusterIPs].sort(compareIp)) {
+  for (const ip of [...svc.clusterIPs].sort(compareIpText)) {
     for (const p of ports) add(ip, p, "ClusterIP", "external", familyOf(ip) ?? 4, svc.itp);
   }
   if (svc.type === "NodePort" || svc.type === "LoadBalancer") {

@@ -6,7 +6,8 @@
 // of Services read (-n, -l, -f) and --node/--node-ips (which add or remove rows) change them.
 import { backendsFor, type Backend } from "./backends.ts";
 import { frontendsOf, type FrontendDef, type FrontendOptions, type FrontendType } from "./frontends.ts";
-import { canonicalIp, type FrontendQuery } from "./addr.ts";
+import { canonicalIp } from "../ip.ts";
+import type { FrontendQuery } from "./addr.ts";
 import type { ServiceInfo, SliceInfo } from "./model.ts";
 
 export interface MapEntry extends FrontendDef {

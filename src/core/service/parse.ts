@@ -1,6 +1,6 @@
 // JSON objects → the compact model. Lenient like the agent: a malformed field is dropped with a
 // problem message rather than failing the whole listing.
-import { canonicalIp, familyOf } from "./addr.ts";
+import { canonicalIp } from "../ip.ts";
 import type { Endpoint, NodeInfo, ServiceInfo, ServicePort, SliceInfo, SlicePort, TrafficPolicy } from "./model.ts";
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -19,8 +19,9 @@ function ips(values: readonly unknown[], problems: string[], where: string): str
   for (const v of values) {
     const s = str(v);
     if (s === "" || s === "None") continue;
-    if (familyOf(s) === undefined) problems.push(`${where}: "${s}" is not an IP address`);
-    else out.push(canonicalIp(s));
+    const ip = canonicalIp(s);
+    if (ip === undefined) problems.push(`${where}: "${s}" is not an IP address`);
+    else out.push(ip);
   }
   return out;
 }
@@ -94,8 +95,8 @@ export function parseNode(o: unknown): NodeInfo {
   for (const a of arr(obj(obj(o)["status"])["addresses"])) {
     const ao = obj(a);
     const t = str(ao["type"]);
-    const ip = str(ao["address"]);
-    if ((t === "InternalIP" || t === "ExternalIP") && familyOf(ip) !== undefined) addresses.push(canonicalIp(ip));
+    const ip = canonicalIp(str(ao["address"]));
+    if ((t === "InternalIP" || t === "ExternalIP") && ip !== undefined) addresses.push(ip);
   }
   return { name: str(m["name"]), addresses };
 }

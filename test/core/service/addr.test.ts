@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { canonicalIp, compareIp, familyOf, formatL3n4, parseFrontendQuery } from "../../../src/core/service/addr.ts";
+import { formatL3n4, parseFrontendQuery } from "../../../src/core/service/addr.ts";
+import { canonicalIp as canonical, compareIpText as compareIp, familyOf } from "../../../src/core/ip.ts";
+
+const canonicalIp = (s: string): string => canonical(s) ?? assert.fail(`not an address: ${s}`);
 
 test("parseFrontendQuery accepts IP and IP:PORT for both families", () => {
   const cases: [string, { ip: string; port: number | undefined } | undefined][] = [

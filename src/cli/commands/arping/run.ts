@@ -11,7 +11,7 @@ import { parseDuration } from "../../flags.ts";
 import { protocolFor, type Mode } from "../../../core/arping/protocol.ts";
 import { ArpingSession } from "../../../core/arping/session.ts";
 import { duplicateWarning, headerLine, replyJson, replyLine, statsLines, summaryJson } from "../../../core/arping/format.ts";
-import { canonicalIP } from "../../../core/packet/addr.ts";
+import { formatIp, parseIp } from "../../../core/ip.ts";
 import type { LinkFacts } from "../../../core/link-facts.ts";
 import { chooseInterface, chooseSource, type LinkLookup } from "../../../core/arping/plan.ts";
 import { NDP_FILTER } from "../../../core/packet/bpf.ts";
@@ -41,10 +41,10 @@ export async function runArping(ctx: CliContext, destination: string, f: ArpingF
   const v6 = target.family === 6;
   let source: string | undefined;
   if (f.source !== undefined) {
-    const s = canonicalIP(f.source);
+    const s = parseIp(f.source);
     if (!s) throw new UsageError(`-s: invalid source address "${f.source}"`);
-    if (s.family !== target.family) throw new UsageError(`-s ${s.ip} is IPv${s.family} but the destination ${target.ip} is IPv${target.family}`);
-    source = s.ip;
+    source = formatIp(s);
+    if (s.family !== target.family) throw new UsageError(`-s ${source} is IPv${s.family} but the destination ${target.ip} is IPv${target.family}`);
   }
   const ifname = f.interface ?? f.I ?? target.zone;
   if (target.zone !== undefined && ifname !== target.zone) throw new UsageError(`destination zone %${target.zone} and -i ${ifname} disagree`);
