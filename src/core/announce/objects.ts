@@ -4,6 +4,8 @@ import type { LeaseRecord, StoredLease } from "./lease.ts";
 import type { L2Policy, NodeInfo, ServiceInfo } from "./policy.ts";
 import type { PolicyCondition } from "./policy-status.ts";
 import type { LabelSelector } from "../selector.ts";
+import { vipIngressIps, type IngressEntry } from "../kube/ingress.ts";
+import { ENDPOINTSLICE_SERVICE_NAME_LABEL } from "../kube/labels.ts";
 
 interface Meta {
   name?: string | undefined;
@@ -17,7 +19,7 @@ interface Meta {
 export interface ServiceObject {
   metadata?: Meta | undefined;
   spec?: { type?: string; loadBalancerClass?: string; externalIPs?: string[]; externalTrafficPolicy?: string } | undefined;
-  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined;
+  status?: { loadBalancer?: { ingress?: IngressEntry[] } } | undefined;
 }
 
 export interface EndpointSliceObject {
@@ -60,7 +62,7 @@ export function toServiceInfo(o: ServiceObject): ServiceInfo {
     type: o.spec?.type,
     loadBalancerClass: o.spec?.loadBalancerClass,
     externalIPs: o.spec?.externalIPs ?? [],
-    ingressIPs: (o.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])),
+    ingressIPs: vipIngressIps(o.status?.loadBalancer?.ingress),
     externalTrafficPolicy: o.spec?.externalTrafficPolicy,
   };
 }
@@ -90,7 +92,7 @@ export function toNodeInfo(o: NodeObject): NodeInfo {
 export function localEndpointServices(slices: readonly EndpointSliceObject[], node: string): Set<string> {
   const out = new Set<string>();
   for (const s of slices) {
-    const svc = s.metadata?.labels?.["kubernetes.io/service-name"];
+    const svc = s.metadata?.labels?.[ENDPOINTSLICE_SERVICE_NAME_LABEL];
     if (!svc) continue;
     if ((s.endpoints ?? []).some((e) => e.nodeName === node && e.conditions?.ready !== false)) out.add(`${s.metadata?.namespace ?? "default"}/${svc}`);
   }

@@ -3,11 +3,10 @@
 // the same address group and so on the same node (Cilium #48419, kube-vip #879).
 import { canonicalIp, compareIpText, familyOf, type Family } from "../ip.ts";
 import { leaseNameFor } from "./lease-record.ts";
+import { CILIUM_SERVICE_NAME_LABEL, CILIUM_SERVICE_NAMESPACE_LABEL } from "../kube/labels.ts";
 import { compileSelector, type LabelSelector, type Labels } from "../selector.ts";
 
 export const L2_ANNOUNCER_CLASS = "io.cilium/l2-announcer";
-export const SERVICE_NAMESPACE_LABEL = "io.kubernetes.service.namespace";
-export const SERVICE_NAME_LABEL = "io.kubernetes.service.name";
 
 export interface ServiceInfo {
   readonly namespace: string;
@@ -106,7 +105,7 @@ export function planGroups(input: PlanInput): { groups: AddressGroup[]; problems
   for (const svc of input.services) {
     if (svc.loadBalancerClass !== undefined && svc.loadBalancerClass !== "" && svc.loadBalancerClass !== L2_ANNOUNCER_CLASS) continue;
     const key = `${svc.namespace}/${svc.name}`;
-    const labels: Labels = { ...svc.labels, [SERVICE_NAMESPACE_LABEL]: svc.namespace, [SERVICE_NAME_LABEL]: svc.name };
+    const labels: Labels = { ...svc.labels, [CILIUM_SERVICE_NAMESPACE_LABEL]: svc.namespace, [CILIUM_SERVICE_NAME_LABEL]: svc.name };
     const ext = canonicalAll(svc.externalIPs);
     const lb = canonicalAll(svc.ingressIPs);
     if (ext.length === 0 && lb.length === 0) continue;

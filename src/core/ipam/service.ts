@@ -1,5 +1,6 @@
 // The service side (spec §2): which Services LB-IPAM handles, what they request, how they share.
 import { formatIp, ipEquals, parseIp, type Family, type Ip } from "../ip.ts";
+import { CILIUM_SERVICE_NAME_LABEL, CILIUM_SERVICE_NAMESPACE_LABEL } from "../kube/labels.ts";
 import { asInt, asString, describe, isRecord, stringMap, type FieldError, type Raw } from "./decode.ts";
 import type { Labels } from "./selector.ts";
 
@@ -7,8 +8,6 @@ export const ANN_IPS = ["lbipam.cilium.io/ips", "io.cilium/lb-ipam-ips"] as cons
 export const ANN_SHARING_KEY = ["lbipam.cilium.io/sharing-key", "io.cilium/lb-ipam-sharing-key"] as const;
 export const ANN_CROSS_NS = ["lbipam.cilium.io/sharing-cross-namespace", "io.cilium/lb-ipam-sharing-cross-namespace"] as const;
 export const ANN_PERMIT_DIFFERENT_PODS = "lbipam.cilium.io/sharing-permit-different-pods";
-export const LABEL_NAMESPACE = "io.kubernetes.service.namespace";
-export const LABEL_NAME = "io.kubernetes.service.name";
 export const CILIUM_LB_CLASSES: readonly string[] = ["io.cilium/bgp-control-plane", "io.cilium/l2-announcer"];
 
 export interface Port {
@@ -75,8 +74,8 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
   }
   const namespace = asString(meta["namespace"]) || "default";
   const labels = stringMap(meta["labels"]);
-  labels.set(LABEL_NAMESPACE, namespace);
-  labels.set(LABEL_NAME, name);
+  labels.set(CILIUM_SERVICE_NAMESPACE_LABEL, namespace);
+  labels.set(CILIUM_SERVICE_NAME_LABEL, name);
   // Read the few known annotation keys directly: no Map per Service.
   const ann = isRecord(meta["annotations"]) ? meta["annotations"] : {};
 

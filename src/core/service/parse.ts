@@ -1,6 +1,8 @@
 // JSON objects → the compact model. Lenient like the agent: a malformed field is dropped with a
 // problem message rather than failing the whole listing.
 import { canonicalIp } from "../ip.ts";
+import { vipIngressIps, type IngressEntry } from "../kube/ingress.ts";
+import { ENDPOINTSLICE_SERVICE_NAME_LABEL, HEADLESS_SERVICE_LABEL } from "../kube/labels.ts";
 import type { Endpoint, NodeInfo, ServiceInfo, ServicePort, SliceInfo, SlicePort, TrafficPolicy } from "./model.ts";
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -11,8 +13,6 @@ const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v)
 const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
 const policy = (v: unknown): TrafficPolicy => (v === "Local" ? "Local" : "Cluster");
 
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-const HEADLESS_LABEL = "service.kubernetes.io/headless";
 
 function ips(values: readonly unknown[], problems: string[], where: string): string[] {
   const out: string[] = [];
@@ -40,19 +40,16 @@ export function parseService(o: unknown, problems: string[]): ServiceInfo {
     const po = obj(p);
     return { name: str(po["name"]), port: num(po["port"]), protocol: str(po["protocol"], "TCP").toUpperCase(), nodePort: num(po["nodePort"]) };
   });
-  const ingressIPs: string[] = [];
-  for (const ing of arr(obj(status["loadBalancer"])["ingress"])) {
-    const io = obj(ing);
-    const ip = str(io["ip"]);
-    if (ip === "") continue; // hostname-only entries have no VIP
-    if (io["ipMode"] !== undefined && io["ipMode"] !== "VIP") continue; // KEP-1860 Proxy mode
-    ingressIPs.push(...ips([ip], problems, `${where} status.loadBalancer.ingress`));
-  }
+  const ingress = arr(obj(status["loadBalancer"])["ingress"]).map((i): IngressEntry => {
+    const io = obj(i);
+    return { ip: str(io["ip"]), ipMode: typeof io["ipMode"] === "string" ? io["ipMode"] : undefined };
+  });
+  const ingressIPs = ips(vipIngressIps(ingress), problems, `${where} status.loadBalancer.ingress`);
   return {
     namespace,
     name,
     type: str(spec["type"], "ClusterIP"),
-    headless: clusterIP === "None" || labels[HEADLESS_LABEL] !== undefined,
+    headless: clusterIP === "None" || labels[HEADLESS_SERVICE_LABEL] !== undefined,
     clusterIPs: ips(rawIps, problems, `${where} spec.clusterIPs`),
     ipFamilies: arr(spec["ipFamilies"]).map((f) => str(f)).filter((f) => f !== ""),
     ports,
@@ -86,7 +83,7 @@ export function parseSlice(o: unknown, problems: string[]): SliceInfo {
       zone: str(eo["zone"]),
     };
   });
-  return { namespace, name, service: str(obj(m["labels"])[SERVICE_NAME_LABEL]), addressType, ports, endpoints };
+  return { namespace, name, service: str(obj(m["labels"])[ENDPOINTSLICE_SERVICE_NAME_LABEL]), addressType, ports, endpoints };
 }
 
 export function parseNode(o: unknown): NodeInfo {
