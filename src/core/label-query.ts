@@ -2,8 +2,8 @@
 // the API server's `labelSelector=` speak (=, ==, !=, in, notin, key, !key, and > / < on integer
 // values). One parser for lbctl's offline `-l` and for the test API server, so that a selector
 // filters files exactly as it filters a cluster. Structured selectors (matchExpressions) are
-// src/core/selector.ts; the set operators' meaning is stated once there (requirementHolds).
-import { requirementHolds } from "./selector.ts";
+// src/core/ipam/selector.ts, which states the set operators' meaning once (requirementHolds).
+import { requirementHolds } from "./ipam/selector.ts";
 
 export type LabelQueryRequirement =
   | { readonly key: string; readonly op: "exists" | "!exists" }

@@ -16,10 +16,10 @@ test("LabelSelector matching (table)", () => {
     ["Exists", { matchExpressions: [{ key: "app", operator: "Exists" }] }, true],
     ["DoesNotExist", { matchExpressions: [{ key: "app", operator: "DoesNotExist" }] }, false],
     ["labels AND expressions", { matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["back"] }] }, false],
-    ["In without values is invalid", { matchExpressions: [{ key: "a", operator: "In", values: [] }] }, "values: must be non-empty"],
-    ["Exists with values is invalid", { matchExpressions: [{ key: "a", operator: "Exists", values: ["x"] }] }, "values: must be empty"],
-    ["unknown operator", { matchExpressions: [{ key: "a", operator: "Equals", values: ["x"] }] }, "not a valid selector operator"],
-    ["empty key", { matchExpressions: [{ key: "", operator: "Exists" }] }, "key: must not be empty"],
+    ["In without values is invalid", { matchExpressions: [{ key: "a", operator: "In", values: [] }] }, "matchExpressions\\[0\\]\\.values: operator In needs at least one value"],
+    ["Exists with values is invalid", { matchExpressions: [{ key: "a", operator: "Exists", values: ["x"] }] }, "matchExpressions\\[0\\]\\.values: operator Exists takes no values"],
+    ["unknown operator", { matchExpressions: [{ key: "a", operator: "Equals", values: ["x"] }] }, "matchExpressions\\[0\\]\\.operator: unknown operator"],
+    ["empty key", { matchExpressions: [{ key: "", operator: "Exists" }] }, "matchExpressions\\[0\\]\\.key: must be a non-empty string"],
   ];
   for (const [name, sel, want] of cases) {
     const c = compileSelector(sel);

@@ -1,9 +1,26 @@
-// Kubernetes LabelSelector (matchLabels + matchExpressions, all ANDed) for pool serviceSelectors.
+// Kubernetes LabelSelector (metav1.LabelSelector: matchLabels AND matchExpressions) — the one
+// validator and matcher in lbctl, for pool serviceSelectors and (through core/selector.ts)
+// L2 policies' service and node selectors. The apimachinery rules: In/NotIn need values,
+// Exists/DoesNotExist take none, keys are non-empty. An empty selector matches everything; the
+// caller decides what a missing (nil) selector means, because that differs between APIs.
 import { describe, isRecord, type FieldError, type Path } from "./decode.ts";
-import { requirementHolds, type SelectorOperator } from "../selector.ts";
 
-export type Operator = SelectorOperator;
+export type Operator = "In" | "NotIn" | "Exists" | "DoesNotExist";
 const OPERATORS: readonly string[] = ["In", "NotIn", "Exists", "DoesNotExist"];
+
+/** One requirement against one label value (undefined: the label is absent). */
+export function requirementHolds(operator: Operator, value: string | undefined, values: ReadonlySet<string>): boolean {
+  switch (operator) {
+    case "In":
+      return value !== undefined && values.has(value);
+    case "NotIn":
+      return value === undefined || !values.has(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+  }
+}
 
 export interface Requirement {
   readonly key: string;
@@ -16,7 +33,10 @@ export interface Selector {
   readonly expressions: readonly Requirement[];
 }
 
-export type Labels = ReadonlyMap<string, string>;
+/** A service's or node's labels: anything that can look a key up (a Map, or a record view). */
+export interface Labels {
+  get(key: string): string | undefined;
+}
 
 /** An absent or empty selector matches every service. */
 export function selectorMatches(sel: Selector | undefined, labels: Labels): boolean {
