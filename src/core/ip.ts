@@ -7,6 +7,10 @@
 
 export type Family = 4 | 6;
 
+/** The unspecified addresses (a probe's sender, DAD's source). */
+export const IPV4_ANY = "0.0.0.0";
+export const IPV6_ANY = "::";
+
 export interface Ip {
   readonly family: Family;
   readonly w0: number;

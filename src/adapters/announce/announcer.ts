@@ -2,7 +2,7 @@
 // interfaces, the gratuitous schedule and duplicate detection. It knows nothing of leases or
 // Kubernetes: standalone mode and the cluster controller both just call `setHeld`.
 // Frame I/O is behind `FramePort` so tests drive the engine with fake ports.
-import { solicitedNodeAddress } from "../../core/announce/addr.ts";
+import { solicitedNodeMulticast } from "../../core/packet/ndp.ts";
 import { familyOf } from "../../core/ip.ts";
 import { AnnounceSchedule, DuplicateTracker, gratuitousFrames, type BurstConfig } from "../../core/announce/announcements.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
@@ -223,7 +223,7 @@ export class Announcer {
 
   private joinLeave(ip: string, ifname: string, join: boolean): void {
     if (familyOf(ip) !== 6 || !this.deps.joiner) return;
-    const group = solicitedNodeAddress(ip);
+    const group = solicitedNodeMulticast(ip);
     try {
       if (join) this.deps.joiner.join(group, ifname);
       else this.deps.joiner.leave(group, ifname);

@@ -4,9 +4,11 @@
 // MetalLB #172). Each IPv4 round sends an ARP request and an ARP reply announcement (some
 // stacks accept only one of the two); each IPv6 round one unsolicited NA, O=1, Target LLA.
 // Optional refresh: one round every `refreshMs` while held (switch FDB ageing, MetalLB #2910).
-import { ALL_NODES, BROADCAST_MAC, ipv6MulticastMac, ZERO_MAC } from "./addr.ts";
+import { BROADCAST_MAC, ZERO_MAC } from "../packet/ethernet.ts";
+import { ALL_NODES, multicastMac } from "../packet/ndp.ts";
 import { familyOf } from "../ip.ts";
-import { ARP_REPLY, ARP_REQUEST, type ArpReply, type NaReply, type Reply } from "./responder.ts";
+import { ARP_REPLY, ARP_REQUEST } from "../packet/arp.ts";
+import type { ArpReply, NaReply, Reply } from "./responder.ts";
 
 export interface BurstConfig {
   readonly rounds: number;
@@ -21,7 +23,7 @@ export const DEFAULT_BURST: BurstConfig = { rounds: 5, intervalMs: 1100, refresh
 export function gratuitousFrames(ip: string, mac: string): Reply[] {
   if (familyOf(ip) === 6) {
     const na: NaReply = {
-      kind: "na", ethSrc: mac, ethDst: ipv6MulticastMac(ALL_NODES), ipSrc: ip, ipDst: ALL_NODES, hopLimit: 255, target: ip,
+      kind: "na", ethSrc: mac, ethDst: multicastMac(ALL_NODES), ipSrc: ip, ipDst: ALL_NODES, hopLimit: 255, target: ip,
       solicited: false, override: true, router: false, targetLla: mac,
     };
     return [na];

@@ -2,8 +2,12 @@
 // send for an address we are about to claim, and which received frames show another host
 // already using it. A probe that meets an answer must not claim (unless the user forces it).
 import { familyOf } from "../ip.ts";
-import { BROADCAST_MAC, IPV4_ANY, IPV6_ANY, ipv6MulticastMac, solicitedNodeAddress, ZERO_MAC } from "./addr.ts";
-import { ARP_REPLY, ARP_REQUEST, type ArpFrame, type DecodedFrame, type NsFrame } from "./responder.ts";
+import { BROADCAST_MAC, ZERO_MAC } from "../packet/ethernet.ts";
+import { multicastMac, solicitedNodeMulticast } from "../packet/ndp.ts";
+import { IPV4_ANY, IPV6_ANY } from "../ip.ts";
+import { ARP_REPLY, ARP_REQUEST } from "../packet/arp.ts";
+import type { ArpFields } from "../packet/arp-fast.ts";
+import type { DecodedFrame, NsFrame } from "./responder.ts";
 
 export interface ProbeSettings {
   /** Probes per address (RFC 5227 PROBE_NUM = 3). */
@@ -16,15 +20,15 @@ export interface ProbeSettings {
 export const DEFAULT_PROBE: ProbeSettings = { count: 3, intervalMs: 200 };
 
 /** An RFC 5227 probe to send: an ARP frame like any other. */
-export type ArpProbe = ArpFrame;
+export type ArpProbe = ArpFields;
 
 /** An RFC 4862 DAD probe: a Neighbour Solicitation from :: without a Source LLA option. */
 export type DadProbe = NsFrame & { readonly hopLimit: 255; readonly sourceLla?: undefined };
 
 export function probeFrame(ip: string, mac: string): ArpProbe | DadProbe {
   if (familyOf(ip) === 6) {
-    const group = solicitedNodeAddress(ip);
-    return { kind: "ns", ethSrc: mac, ethDst: ipv6MulticastMac(group), ipSrc: IPV6_ANY, ipDst: group, hopLimit: 255, target: ip };
+    const group = solicitedNodeMulticast(ip);
+    return { kind: "ns", ethSrc: mac, ethDst: multicastMac(group), ipSrc: IPV6_ANY, ipDst: group, hopLimit: 255, target: ip };
   }
   return { kind: "arp", ethSrc: mac, ethDst: BROADCAST_MAC, op: ARP_REQUEST, senderMac: mac, senderIp: IPV4_ANY, targetMac: ZERO_MAC, targetIp: ip };
 }

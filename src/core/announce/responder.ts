@@ -2,22 +2,11 @@
 // MetalLB layer2 shape, so every path is testable by feeding one frame). It never throws on
 // input: hostile frames end as a drop reason. Frames that show another host claiming one of our
 // VIPs are returned as drops carrying a `conflict`, which feeds duplicate detection.
-import { ALL_NODES, BROADCAST_MAC, IPV4_ANY, IPV6_ANY, ipv6MulticastMac, isIpv6Multicast, solicitedNodeAddress } from "./addr.ts";
-
-export const ARP_REQUEST = 1;
-export const ARP_REPLY = 2;
-
-/** A decoded Ethernet + ARP (IPv4 over Ethernet) frame. MACs lower-case colon form, IPs canonical. */
-export interface ArpFrame {
-  readonly kind: "arp";
-  readonly ethSrc: string;
-  readonly ethDst: string;
-  readonly op: number;
-  readonly senderMac: string;
-  readonly senderIp: string;
-  readonly targetMac: string;
-  readonly targetIp: string;
-}
+import { ARP_REPLY, ARP_REQUEST } from "../packet/arp.ts";
+import type { ArpFields } from "../packet/arp-fast.ts";
+import { BROADCAST_MAC } from "../packet/ethernet.ts";
+import { ALL_NODES, isIPv6Multicast, multicastMac, solicitedNodeMulticast } from "../packet/ndp.ts";
+import { IPV4_ANY, IPV6_ANY } from "../ip.ts";
 
 /** A decoded Neighbour Solicitation (ICMPv6 type 135) with its IPv6 and Ethernet headers. */
 export interface NsFrame {
@@ -42,10 +31,10 @@ export interface NaFrame {
   readonly targetLla?: string | undefined;
 }
 
-export type DecodedFrame = ArpFrame | NsFrame | NaFrame;
+export type DecodedFrame = ArpFields | NsFrame | NaFrame;
 
 /** An ARP frame to send: the same fields as a decoded one. */
-export type ArpReply = ArpFrame;
+export type ArpReply = ArpFields;
 
 export interface NaReply {
   readonly kind: "na";
@@ -106,7 +95,7 @@ export function respond(frame: DecodedFrame, view: ResponderView): Decision {
   }
 }
 
-function respondArp(f: ArpFrame, view: ResponderView): Decision {
+function respondArp(f: ArpFields, view: ResponderView): Decision {
   if (f.senderMac === view.mac) return { drop: "own-frame" };
   // Someone else using one of our VIPs as its sender address is a conflict whatever the opcode:
   // a reply for it, a gratuitous announcement (SPA = TPA), or a request sourced from it.
@@ -137,20 +126,20 @@ function respondArp(f: ArpFrame, view: ResponderView): Decision {
 function respondNs(f: NsFrame, view: ResponderView): Decision {
   if (f.sourceLla !== undefined && f.sourceLla === view.mac) return { drop: "own-frame" };
   if (f.hopLimit !== 255) return { drop: "bad-hop-limit" };
-  if (isIpv6Multicast(f.target)) return { drop: "bad-ns" };
-  const multicastDst = isIpv6Multicast(f.ipDst);
-  if (multicastDst ? f.ipDst !== solicitedNodeAddress(f.target) : f.ipDst !== f.target) return { drop: "bad-ns" };
+  if (isIPv6Multicast(f.target)) return { drop: "bad-ns" };
+  const multicastDst = isIPv6Multicast(f.ipDst);
+  if (multicastDst ? f.ipDst !== solicitedNodeMulticast(f.target) : f.ipDst !== f.target) return { drop: "bad-ns" };
   const dad = f.ipSrc === IPV6_ANY;
   if (dad && multicastDst === false) return { drop: "bad-ns" };
   if (dad && f.sourceLla !== undefined) return { drop: "bad-ns" }; // RFC 4861 §7.1.1
   if (!multicastDst && f.ethDst !== view.mac) return { drop: "eth-destination" };
-  if (multicastDst && f.ethDst !== ipv6MulticastMac(f.ipDst) && f.ethDst !== view.mac) return { drop: "eth-destination" };
+  if (multicastDst && f.ethDst !== multicastMac(f.ipDst) && f.ethDst !== view.mac) return { drop: "eth-destination" };
   if (!view.holds(f.target, view.ifname)) return { drop: view.holdsAnywhere(f.target) ? "not-on-interface" : "not-held" };
   // Multicast resolution without SLLA is dropped as MetalLB does; a unicast NUD probe without it
   // is answered to the Ethernet source (MetalLB #2920 leaves those unanswered).
   if (!dad && multicastDst && f.sourceLla === undefined) return { drop: "no-source-ll" };
   // DAD from :: is defended to all-nodes with S=0 (RFC 4861 §7.2.4), so the prober sees the owner.
-  const ethDst = dad ? ipv6MulticastMac(ALL_NODES) : (f.sourceLla ?? f.ethSrc);
+  const ethDst = dad ? multicastMac(ALL_NODES) : (f.sourceLla ?? f.ethSrc);
   return {
     reply: {
       kind: "na",

@@ -36,7 +36,8 @@ export interface ArpFrame {
   arp: ArpPacket;
 }
 
-function ip4(text: string): Uint8Array {
+/** IPv4 text → its 4 bytes; throws RangeError when it is not an address. */
+export function ipv4Bytes(text: string): Uint8Array {
   const b = parseIPv4(text);
   if (!b) throw new RangeError(`invalid IPv4 address "${text}"`);
   return b;
@@ -52,9 +53,9 @@ export function encodeArp(p: ArpPacket): Uint8Array {
   out[5] = p.plen;
   dv.setUint16(6, p.op);
   out.set(macToBytes(p.sha), 8);
-  out.set(ip4(p.spa), 14);
+  out.set(ipv4Bytes(p.spa), 14);
   out.set(macToBytes(p.tha), 18);
-  out.set(ip4(p.tpa), 24);
+  out.set(ipv4Bytes(p.tpa), 24);
   return out;
 }
 
@@ -79,10 +80,6 @@ export function decodeArp(bytes: Uint8Array): Result<ArpPacket> {
     tha: formatMac(bytes, 18),
     tpa: formatIPv4(bytes, 24),
   });
-}
-
-export function encodeArpFrame(f: ArpFrame): Uint8Array {
-  return encodeEthernet({ ...f.eth, ethertype: ETHERTYPE_ARP, payload: encodeArp(f.arp) });
 }
 
 export function decodeArpFrame(bytes: Uint8Array): Result<ArpFrame> {

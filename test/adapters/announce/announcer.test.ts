@@ -4,7 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Announcer, type FramePort, type LinkState, type OutFrame } from "../../../src/adapters/announce/announcer.ts";
 import { announceMetrics } from "../../../src/core/announce/metrics.ts";
 import { makeLogger } from "../../../src/adapters/announce/logger.ts";
-import type { ArpFrame, DecodedFrame } from "../../../src/core/announce/responder.ts";
+import type { ArpFields } from "../../../src/core/packet/arp-fast.ts";
+import type { DecodedFrame } from "../../../src/core/announce/responder.ts";
 
 const MAC = "02:00:00:00:00:01";
 const PEER = "02:00:00:00:00:99";
@@ -33,7 +34,7 @@ function setup(opts: { rounds?: number; intervalMs?: number } = {}) {
 }
 
 const link = (name: string, o: Partial<LinkState> = {}): LinkState => ({ name, ifindex: name === "eth0" ? 2 : 3, mac: MAC, up: true, ...o });
-const req = (targetIp: string, o: Partial<ArpFrame> = {}): ArpFrame => ({
+const req = (targetIp: string, o: Partial<ArpFields> = {}): ArpFields => ({
   kind: "arp", ethSrc: PEER, ethDst: "ff:ff:ff:ff:ff:ff", op: 1, senderMac: PEER, senderIp: "192.0.2.1", targetMac: "00:00:00:00:00:00", targetIp, ...o,
 });
 

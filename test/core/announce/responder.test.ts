@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { respond, type ArpFrame, type DecodedFrame, type NsFrame, type ResponderView } from "../../../src/core/announce/responder.ts";
-import { solicitedNodeAddress, ipv6MulticastMac } from "../../../src/core/announce/addr.ts";
+import type { ArpFields } from "../../../src/core/packet/arp-fast.ts";
+import { respond, type DecodedFrame, type NsFrame, type ResponderView } from "../../../src/core/announce/responder.ts";
+import { multicastMac, solicitedNodeMulticast } from "../../../src/core/packet/ndp.ts";
 
 const OUR = "02:00:00:00:00:01";
 const PEER = "02:00:00:00:00:99";
@@ -18,13 +19,13 @@ const view: ResponderView = {
   holdsAnywhere: (ip) => held[ip] !== undefined,
 };
 
-const arp = (o: Partial<ArpFrame>): ArpFrame => ({
+const arp = (o: Partial<ArpFields>): ArpFields => ({
   kind: "arp", ethSrc: PEER, ethDst: BCAST, op: 1, senderMac: PEER, senderIp: "192.0.2.1",
   targetMac: "00:00:00:00:00:00", targetIp: VIP, ...o,
 });
 const ns = (o: Partial<NsFrame>): NsFrame => ({
-  kind: "ns", ethSrc: PEER, ethDst: ipv6MulticastMac(solicitedNodeAddress(VIP6)), ipSrc: "2001:db8::1",
-  ipDst: solicitedNodeAddress(VIP6), hopLimit: 255, target: VIP6, sourceLla: PEER, ...o,
+  kind: "ns", ethSrc: PEER, ethDst: multicastMac(solicitedNodeMulticast(VIP6)), ipSrc: "2001:db8::1",
+  ipDst: solicitedNodeMulticast(VIP6), hopLimit: 255, target: VIP6, sourceLla: PEER, ...o,
 });
 
 test("ARP decisions (table)", () => {
@@ -77,7 +78,7 @@ test("NDP decisions (table)", () => {
     ["multicast target", ns({ target: "ff02::1" }), "bad-ns"],
     ["DAD with SLLA is invalid", ns({ ipSrc: "::" }), "bad-ns"],
     ["unicast NS to another MAC", ns({ ipDst: VIP6, ethDst: OTHER }), "eth-destination"],
-    ["not held", ns({ target: "2001:db8::99", ipDst: solicitedNodeAddress("2001:db8::99"), ethDst: ipv6MulticastMac(solicitedNodeAddress("2001:db8::99")) }), "not-held"],
+    ["not held", ns({ target: "2001:db8::99", ipDst: solicitedNodeMulticast("2001:db8::99"), ethDst: multicastMac(solicitedNodeMulticast("2001:db8::99")) }), "not-held"],
     ["own frame", ns({ ethSrc: OUR }), "own-frame"],
   ];
   for (const [name, frame, want] of cases) {
@@ -106,7 +107,7 @@ test("NA reply: from the VIP, S=1 O=1, Target LLA; DAD answered to all-nodes wit
 test("property: random frames never throw and only held targets get replies", () => {
   const mac = fc.constantFrom(OUR, PEER, OTHER, BCAST, "33:33:ff:00:00:10");
   const ip4 = fc.constantFrom(VIP, "0.0.0.0", "192.0.2.1", "192.0.2.20", "198.51.100.7");
-  const ip6 = fc.constantFrom(VIP6, "::", "2001:db8::1", "ff02::1", solicitedNodeAddress(VIP6), "fe80::1");
+  const ip6 = fc.constantFrom(VIP6, "::", "2001:db8::1", "ff02::1", solicitedNodeMulticast(VIP6), "fe80::1");
   const arpF = fc.record({ kind: fc.constant("arp" as const), ethSrc: mac, ethDst: mac, op: fc.integer({ min: 0, max: 65535 }), senderMac: mac, senderIp: ip4, targetMac: mac, targetIp: ip4 });
   const nsF = fc.record({ kind: fc.constant("ns" as const), ethSrc: mac, ethDst: mac, ipSrc: ip6, ipDst: ip6, hopLimit: fc.integer({ min: 0, max: 255 }), target: ip6, sourceLla: fc.option(mac, { nil: undefined }) });
   fc.assert(fc.property(fc.oneof(arpF, nsF), (frame) => {
