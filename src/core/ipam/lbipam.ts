@@ -18,6 +18,8 @@ export interface ServiceInput {
   readonly spec: ServiceSpec;
   /** status.loadBalancer.ingress as found (untyped). */
   readonly ingress: unknown;
+  /** status.conditions as found: LB-IPAM's own condition there is the evidence it handled the Service. */
+  readonly conditions?: unknown;
 }
 
 export interface LbIpamResult {
@@ -34,10 +36,15 @@ export function runLbIpam(pools: readonly PoolSpec[], services: readonly Service
   const engine = new Engine(poolStates, settings);
   const active = poolStates.length > 0;
   const states = services.map((svc) => {
-    const ignored = active ? ignoreReason(svc.spec, settings) : "LB-IPAM is dormant: no valid CiliumLoadBalancerIPPool";
+    const reason = ignoreReason(svc.spec, settings);
+    const carried = C.findCondition(svc.conditions, C.SERVICE_CONDITION) !== undefined;
+    // Dormant: only a Service that carries LB-IPAM's condition is touched; it held (or waited
+    // for) an IP of the pools that are gone, so it is stripped with no_pool (spec §2.1).
+    const ignored = active || (reason === undefined && carried) ? reason : (reason ?? "LB-IPAM is dormant: no valid CiliumLoadBalancerIPPool");
     const s: SvcState = {
       spec: svc.spec,
       ignored,
+      release: reason !== undefined && carried && (svc.spec.type !== "LoadBalancer" || settings.releaseForeignClasses !== false),
       families: requestedFamilies(svc.spec, settings),
       allocs: [],
       ingress: Array.isArray(svc.ingress) ? svc.ingress : [],
