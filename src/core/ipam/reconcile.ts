@@ -1,0 +1,207 @@
+// The live controller's decision, level-triggered: given every pool and Service as the API
+// server has them now (status included), what must be written? It is the batch engine of
+// `pool alloc` (runLbIpam + writeServiceStatus/writePoolStatus) run on the current objects, so
+// a restart rebuilds state from the objects' status, and `pool alloc --cluster` on the same
+// objects predicts the writes exactly. Each event is answered by one pass; a pass at a fixed
+// point writes nothing.
+import * as C from "./conditions.ts";
+import { formatPath, isRecord, type FieldError, type Raw } from "./decode.ts";
+import { runLbIpam, type ServiceInput } from "./lbipam.ts";
+import { decodePool, type PoolSpec } from "./pool.ts";
+import { decodeService, serviceKey, type LbIpamSettings } from "./service.ts";
+import type { PoolState, SvcState } from "./state.ts";
+import { effectiveCondition, poolCounts, writePoolStatus, writeServiceStatus, type PoolCounts } from "./status.ts";
+
+/** Condition lbctl adds to a pool it rejects (Cilium has none: it half-registers such a pool, §1.4). */
+export const POOL_INVALID = "lbctl.io/InvalidPool";
+
+export type ServiceEventReason = "IPAllocated" | "AllocationFailed" | "IPReleased";
+
+export interface ServiceEvent {
+  readonly type: "Normal" | "Warning";
+  readonly reason: ServiceEventReason;
+  readonly message: string;
+}
+
+export interface ServiceWrite {
+  readonly key: string;
+  readonly before: Raw;
+  /** The object with the status to PUT on /status. */
+  readonly after: Raw;
+  /** IPs newly added to ingress. */
+  readonly added: readonly string[];
+  readonly event: ServiceEvent | undefined;
+}
+
+export interface PoolWrite {
+  readonly name: string;
+  readonly before: Raw;
+  readonly after: Raw;
+}
+
+export interface InvalidPool {
+  readonly name: string;
+  readonly errors: readonly string[];
+}
+
+export interface PoolUsage extends PoolCounts {
+  readonly name: string;
+  readonly conflicting: boolean;
+  readonly disabled: boolean;
+}
+
+export interface ReconcilePlan {
+  /** False while dormant (no valid pool). */
+  readonly active: boolean;
+  readonly services: ServiceWrite[];
+  readonly pools: PoolWrite[];
+  readonly invalidPools: InvalidPool[];
+  /** Handled Services without everything they asked for, by condition reason. */
+  readonly pending: ReadonlyMap<string, number>;
+  readonly usage: PoolUsage[];
+  /** Handled Services (satisfied or not). */
+  readonly handled: number;
+}
+
+export interface ControllerScope {
+  /** With `--lb-class`: only pools carrying this label value are used (others belong to Cilium). */
+  readonly poolLabel?: { readonly key: string; readonly value: string } | undefined;
+  /** Whether to write pool conditions (false when Cilium's operator owns pool status). */
+  readonly writePoolStatus: boolean;
+}
+
+const nameOf = (o: Raw): string => (isRecord(o["metadata"]) && typeof o["metadata"]["name"] === "string" ? o["metadata"]["name"] : "");
+const nsOf = (o: Raw): string => (isRecord(o["metadata"]) && typeof o["metadata"]["namespace"] === "string" ? o["metadata"]["namespace"] : "default");
+
+/** The API server's list order (pools by name, Services by namespace/name): the order `pool alloc --cluster` sees. */
+export function listOrder<T extends Raw>(objs: Iterable<T>, namespaced: boolean): T[] {
+  const key = (o: Raw): string => (namespaced ? `${nsOf(o)}/${nameOf(o)}` : nameOf(o));
+  return [...objs].map((o) => [key(o), o] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
+}
+
+export function poolInScope(obj: Raw, scope: ControllerScope): boolean {
+  const sel = scope.poolLabel;
+  if (!sel) return true;
+  const labels = isRecord(obj["metadata"]) ? obj["metadata"]["labels"] : undefined;
+  return isRecord(labels) && labels[sel.key] === sel.value;
+}
+
+/**
+ * One pass. `pools` and `services` in list order (see listOrder). Never throws on bad input:
+ * an invalid pool is rejected alone and reported; the other pools are served.
+ */
+export function reconcile(pools: readonly Raw[], services: readonly Raw[], settings: LbIpamSettings, scope: ControllerScope, now: string): ReconcilePlan {
+  const specs: PoolSpec[] = [];
+  const validObjs: Raw[] = [];
+  const invalidPools: InvalidPool[] = [];
+  const poolWrites: PoolWrite[] = [];
+  const seen = new Set<string>();
+  for (const obj of pools) {
+    if (!poolInScope(obj, scope)) continue;
+    const d = decodePool(obj, specs.length + invalidPools.length);
+    if (d.ok && !seen.has(d.pool.name)) {
+      seen.add(d.pool.name);
+      specs.push(d.pool);
+      validObjs.push(obj);
+      const cleared = scope.writePoolStatus ? withoutInvalid(obj) : obj;
+      if (cleared !== obj) poolWrites.push({ name: d.pool.name, before: obj, after: cleared });
+      continue;
+    }
+    const errors = d.ok ? ["metadata.name: duplicate pool name"] : d.errors.map(fieldText);
+    invalidPools.push({ name: d.ok ? d.pool.name : (d.name ?? "<unnamed>"), errors });
+    if (scope.writePoolStatus) {
+      const after = withInvalid(obj, errors.join("; "), now);
+      if (after !== obj) poolWrites.push({ name: nameOf(obj), before: obj, after });
+    }
+  }
+
+  const inputs: ServiceInput[] = [];
+  const svcObjs: Raw[] = [];
+  for (const obj of services) {
+    const d = decodeService(obj, inputs.length);
+    if (!d.svc) continue;
+    const status = isRecord(obj["status"]) ? obj["status"] : {};
+    const lb = isRecord(status["loadBalancer"]) ? status["loadBalancer"] : {};
+    inputs.push({ spec: d.svc, ingress: lb["ingress"], conditions: status["conditions"] });
+    svcObjs.push(obj);
+  }
+
+  const result = runLbIpam(specs, inputs, settings);
+  const serviceWrites: ServiceWrite[] = [];
+  const pending = new Map<string, number>();
+  let handled = 0;
+  result.services.forEach((s, i) => {
+    const before = svcObjs[i]!;
+    const after = writeServiceStatus(before, s, now);
+    if (s.ignored === undefined) {
+      handled++;
+      const c = effectiveCondition(after, s);
+      if (c && c.status === "False") pending.set(c.reason, (pending.get(c.reason) ?? 0) + 1);
+    }
+    if (after === before) return;
+    const added = newIps(before, after);
+    serviceWrites.push({ key: serviceKey(s.spec), before, after, added, event: eventFor(s, added, before, after) });
+  });
+
+  const usage: PoolUsage[] = [];
+  result.pools.forEach((p: PoolState, i) => {
+    usage.push({ name: p.spec.name, ...poolCounts(p), conflicting: p.conflict !== undefined, disabled: p.spec.disabled });
+    if (!scope.writePoolStatus) return;
+    const base = poolWrites.find((w) => w.name === p.spec.name)?.after ?? validObjs[i]!;
+    const after = writePoolStatus(base, p, now);
+    if (after === validObjs[i]) return;
+    const j = poolWrites.findIndex((w) => w.name === p.spec.name);
+    const w = { name: p.spec.name, before: validObjs[i]!, after };
+    if (j >= 0) poolWrites[j] = w;
+    else poolWrites.push(w);
+  });
+  return { active: result.active, services: serviceWrites, pools: poolWrites, invalidPools, pending, usage, handled };
+}
+
+function fieldText(e: FieldError): string {
+  const f = formatPath(e.path);
+  return f ? `${f}: ${e.message}` : e.message;
+}
+
+function ingressIps(o: Raw): string[] {
+  const st = isRecord(o["status"]) ? o["status"] : {};
+  const lb = isRecord(st["loadBalancer"]) ? st["loadBalancer"] : {};
+  const ing = Array.isArray(lb["ingress"]) ? lb["ingress"] : [];
+  return ing.flatMap((e: unknown) => (isRecord(e) && typeof e["ip"] === "string" ? [e["ip"]] : []));
+}
+
+function newIps(before: Raw, after: Raw): string[] {
+  const had = new Set(ingressIps(before));
+  return ingressIps(after).filter((ip) => !had.has(ip));
+}
+
+function eventFor(s: SvcState, added: readonly string[], before: Raw, after: Raw): ServiceEvent | undefined {
+  if (added.length > 0) {
+    const pools = [...new Set(s.allocs.filter((g) => added.includes(g.text)).map((g) => g.range.pool.spec.name))];
+    return { type: "Normal", reason: "IPAllocated", message: `Allocated ${added.join(", ")} from pool ${pools.join(", ")}` };
+  }
+  const c = s.ignored === undefined ? s.condition : undefined;
+  if (c && c.status === "False") return { type: "Warning", reason: "AllocationFailed", message: `${c.reason}: ${c.message}` };
+  const gone = ingressIps(before).filter((ip) => !ingressIps(after).includes(ip));
+  if (gone.length > 0) return { type: "Normal", reason: "IPReleased", message: `Released ${gone.join(", ")}${s.ignored !== undefined ? `: ${s.ignored}` : ""}` };
+  return undefined;
+}
+
+function conditionsOf(o: Raw): unknown[] {
+  const st = isRecord(o["status"]) ? o["status"] : {};
+  return Array.isArray(st["conditions"]) ? st["conditions"] : [];
+}
+
+function withInvalid(obj: Raw, message: string, now: string): Raw {
+  const gen = isRecord(obj["metadata"]) && typeof obj["metadata"]["generation"] === "number" ? obj["metadata"]["generation"] : 0;
+  const r = C.setCondition(conditionsOf(obj), { type: POOL_INVALID, status: "True", reason: "invalid_spec", message }, gen, now);
+  if (!r.changed) return obj;
+  return { ...obj, status: { ...(isRecord(obj["status"]) ? obj["status"] : {}), conditions: r.list } };
+}
+
+function withoutInvalid(obj: Raw): Raw {
+  const list = conditionsOf(obj);
+  const kept = list.filter((c) => !(isRecord(c) && c["type"] === POOL_INVALID));
+  if (kept.length === list.length) return obj;
+  return { ...obj, status: { ...(isRecord(obj["status"]) ? obj["status"] : {}), conditions: kept } };
+}
