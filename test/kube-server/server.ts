@@ -11,7 +11,7 @@ import * as h from "./handlers.ts";
 import * as disc from "./discovery.ts";
 import { serveWatch } from "./watch.ts";
 import { StatusError, statusObject } from "./status.ts";
-import { forbidden, noFaults, type Faults } from "./faults.ts";
+import { forbidden, injected, noFaults, type Faults } from "./faults.ts";
 import { writeKubeconfig, type KubeconfigOptions } from "./kubeconfig.ts";
 
 export interface TestApiServerOptions {
@@ -123,6 +123,8 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
     const resource = route.subresource ? `${route.rt.resource}/${route.subresource}` : route.rt.resource;
     const denied = forbidden(faults, verb, route.rt.group, resource, route.namespace, user);
     if (denied) throw denied;
+    const failure = injected(faults, verb, resource, route.name ?? "");
+    if (failure) throw failure;
     if (verb === "watch") {
       const sel = h.selectors(q);
       const timeout = q.get("timeoutSeconds");

@@ -28,8 +28,9 @@ export interface ServiceWrite {
   readonly before: Raw;
   /** The object with the status to PUT on /status. */
   readonly after: Raw;
-  /** IPs newly added to ingress. */
+  /** IPs newly added to ingress, and the pool each came from. */
   readonly added: readonly string[];
+  readonly addedPools: readonly string[];
   readonly event: ServiceEvent | undefined;
 }
 
@@ -140,7 +141,8 @@ export function reconcile(pools: readonly Raw[], services: readonly Raw[], setti
     }
     if (after === before) return;
     const added = newIps(before, after);
-    serviceWrites.push({ key: serviceKey(s.spec), before, after, added, event: eventFor(s, added, before, after) });
+    const addedPools = added.map((ip) => s.allocs.find((g) => g.text === ip)?.range.pool.spec.name ?? "");
+    serviceWrites.push({ key: serviceKey(s.spec), before, after, added, addedPools, event: eventFor(s, added, addedPools, before, after) });
   });
 
   const usage: PoolUsage[] = [];
@@ -175,9 +177,9 @@ function newIps(before: Raw, after: Raw): string[] {
   return ingressIps(after).filter((ip) => !had.has(ip));
 }
 
-function eventFor(s: SvcState, added: readonly string[], before: Raw, after: Raw): ServiceEvent | undefined {
+function eventFor(s: SvcState, added: readonly string[], addedPools: readonly string[], before: Raw, after: Raw): ServiceEvent | undefined {
   if (added.length > 0) {
-    const pools = [...new Set(s.allocs.filter((g) => added.includes(g.text)).map((g) => g.range.pool.spec.name))];
+    const pools = [...new Set(addedPools)];
     return { type: "Normal", reason: "IPAllocated", message: `Allocated ${added.join(", ")} from pool ${pools.join(", ")}` };
   }
   const c = s.ignored === undefined ? s.condition : undefined;

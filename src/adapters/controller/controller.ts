@@ -1,0 +1,258 @@
+// `lbctl pool controller` at run time: watch pools and Services into monotonic caches, elect a
+// leader with one Lease, and while leading run reconcile passes (core/ipam/reconcile.ts) and
+// write what they decide through the status subresource. Passes are serial: every write of a
+// pass has landed in the cache before the next pass allocates, so no IP is handed out twice.
+// A 409 or a write with an unknown outcome (5xx, timeout) re-reads that object before the next
+// pass; failing passes back off (200 ms doubling to 10 s).
+import { performance } from "node:perf_hooks";
+import { listOrder, reconcile, type ControllerScope, type LbIpamSettings, type ReconcilePlan, type ServiceWrite, type PoolWrite } from "../../core/ipam/index.ts";
+import type { LeaseTiming } from "../../core/announce/lease.ts";
+import { GroupElector } from "../announce/elector.ts";
+import { kubeLeaseStore } from "../announce/kube-leases.ts";
+import type { Logger } from "../announce/logger.ts";
+import { keyOf, Reflector } from "../announce/reflector.ts";
+import { isConflict, isNotFound } from "../kube/errors.ts";
+import { RESOURCES, type Gvr, type Kube, type KubeObject } from "../kube/types.ts";
+import { EventSink, eventObject } from "./events.ts";
+import { NO_METRICS, type ControllerMetrics } from "./metrics.ts";
+
+export const LEASE_NAME = "lbctl-pool-controller";
+const POOLS = RESOURCES.poolsV2;
+
+export interface ControllerOptions {
+  readonly kube: Kube;
+  readonly log: Logger;
+  readonly settings: LbIpamSettings;
+  readonly scope: ControllerScope;
+  readonly identity: string;
+  readonly leaseNamespace: string;
+  readonly timing: LeaseTiming;
+  readonly now: () => number;
+  readonly metrics?: ControllerMetrics | undefined;
+  /** Status writes in flight at once (default 16). */
+  readonly writeConcurrency?: number | undefined;
+  readonly events?: boolean | undefined;
+}
+
+export interface ControllerStats {
+  passes: number;
+  serviceWrites: number;
+  poolWrites: number;
+  conflicts: number;
+  errors: number;
+}
+
+export class PoolController {
+  readonly stats: ControllerStats = { passes: 0, serviceWrites: 0, poolWrites: 0, conflicts: 0, errors: 0 };
+  private readonly pools: Reflector;
+  private readonly services: Reflector;
+  private readonly elector: GroupElector;
+  private readonly eventSink: EventSink | undefined;
+  private readonly m: ControllerMetrics;
+  private leading = false;
+  private stopped = false;
+  private dirty = false;
+  private running: Promise<void> | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private backoff = 0;
+  /** Objects whose last write failed with an unknown outcome or a conflict: re-read first. */
+  private readonly stale = new Map<string, { gvr: Gvr; name: string; namespace: string | undefined; cache: Reflector }>();
+  private idleWaiters: (() => void)[] = [];
+  private lastInvalid = "";
+
+  constructor(private readonly o: ControllerOptions) {
+    this.m = o.metrics ?? NO_METRICS;
+    const changed = (): void => this.kick();
+    this.pools = new Reflector(o.kube, POOLS, { optional: true, monotonic: true }, changed, o.log);
+    this.services = new Reflector(o.kube, RESOURCES.services, { monotonic: true }, changed, o.log);
+    this.eventSink = o.events === false ? undefined : new EventSink(o.kube, o.log);
+    this.elector = new GroupElector({
+      name: LEASE_NAME,
+      identity: o.identity,
+      timing: o.timing,
+      store: kubeLeaseStore(o.kube, o.leaseNamespace, undefined),
+      log: o.log,
+      now: o.now,
+      annotations: () => ({}),
+      onLeading: (l) => this.setLeading(l),
+    });
+  }
+
+  start(): void {
+    this.pools.start();
+    this.services.start();
+    this.o.log.info("joining election", { lease: `${this.o.leaseNamespace}/${LEASE_NAME}`, identity: this.o.identity });
+    this.elector.start();
+  }
+
+  isLeading(): boolean {
+    return this.leading;
+  }
+
+  synced(): boolean {
+    return this.pools.synced && this.services.synced;
+  }
+
+  /** Resolves once leading, synced, and a pass found nothing left to write. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+    await this.running;
+    await this.eventSink?.drain(1000);
+    await this.elector.stop(true);
+    this.pools.stop();
+    this.services.stop();
+  }
+
+  private isIdle(): boolean {
+    return this.leading && this.synced() && !this.dirty && this.running === undefined && this.retry === undefined;
+  }
+
+  private setLeading(l: boolean): void {
+    this.leading = l;
+    this.m.leader(l);
+    this.o.log.info(l ? "lease acquired; reconciling" : "not leading; standing by", { identity: this.o.identity });
+    if (l) this.kick();
+  }
+
+  private kick(): void {
+    this.dirty = true;
+    if (this.running || this.retry || this.stopped || !this.leading || !this.synced()) return;
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (this.dirty) this.kick();
+      if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty && this.leading && !this.stopped) {
+      this.dirty = false;
+      const t0 = performance.now();
+      // An object whose last write has an unknown outcome must be re-read before allocating.
+      if (!(await this.refreshStale())) {
+        this.backOff();
+        return;
+      }
+      const plan = reconcile(
+        listOrder(this.pools.items.values(), false),
+        listOrder(this.services.items.values(), true),
+        this.o.settings,
+        this.o.scope,
+        new Date(this.o.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      );
+      this.stats.passes++;
+      this.report(plan);
+      const failed = await this.write(plan);
+      this.m.pass(plan, (performance.now() - t0) / 1000);
+      if (failed) {
+        this.backOff();
+        return;
+      }
+      this.backoff = 0;
+    }
+  }
+
+  private backOff(): void {
+    this.dirty = true;
+    this.backoff = Math.min(this.backoff === 0 ? 200 : this.backoff * 2, 10_000);
+    this.o.log.warn("some requests failed; retrying", { in_ms: this.backoff });
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.kick();
+    }, this.backoff);
+  }
+
+  private report(plan: ReconcilePlan): void {
+    const text = plan.invalidPools.map((p) => `${p.name}: ${p.errors.join("; ")}`).join(" | ");
+    if (text === this.lastInvalid) return;
+    this.lastInvalid = text;
+    for (const p of plan.invalidPools) this.o.log.warn("invalid pool rejected; serving the others", { pool: p.name, errors: p.errors.join("; ") });
+  }
+
+  /** Writes a pass's decisions; true when something failed in a way worth a retry. */
+  private async write(plan: ReconcilePlan): Promise<boolean> {
+    let failed = false;
+    const jobs: (() => Promise<void>)[] = [
+      ...plan.services.map((w) => () => this.writeService(w).then((ok) => void (failed ||= !ok))),
+      ...plan.pools.map((w) => () => this.writePool(w).then((ok) => void (failed ||= !ok))),
+    ];
+    await runLimited(jobs, this.o.writeConcurrency ?? 16, () => !this.leading || this.stopped);
+    return failed;
+  }
+
+  private async writeService(w: ServiceWrite): Promise<boolean> {
+    const ok = await this.put(RESOURCES.services, w.after, this.services, "services");
+    if (ok !== true) return ok === "gone";
+    this.stats.serviceWrites++;
+    w.added.forEach((ip, i) => this.m.allocated(w.addedPools[i] ?? "", 1));
+    if (w.added.length > 0) this.o.log.info("allocated", { service: w.key, ips: w.added, pools: [...new Set(w.addedPools)] });
+    else if (w.event) this.o.log.info(w.event.reason === "IPReleased" ? "released" : "pending", { service: w.key, reason: w.event.message });
+    if (w.event && this.eventSink) this.eventSink.emit(eventObject(this.services.items.get(keyOf(w.after)) ?? w.after, w.event, new Date(this.o.now()).toISOString(), this.o.identity));
+    return true;
+  }
+
+  private async writePool(w: PoolWrite): Promise<boolean> {
+    const ok = await this.put(POOLS, w.after, this.pools, "pools");
+    if (ok === true) this.stats.poolWrites++;
+    return ok === true || ok === "gone";
+  }
+
+  /** PUT on /status with the cached resourceVersion. */
+  private async put(gvr: Gvr, obj: KubeObject, cache: Reflector, resource: "services" | "pools"): Promise<true | "gone" | "retry"> {
+    const m = obj["metadata"] as { name: string; namespace?: string };
+    try {
+      this.m.request("update", `${gvr.resource}/status`);
+      cache.put(await this.o.kube.update(gvr, obj, { subresource: "status" }));
+      this.m.write(resource, "ok");
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) {
+        cache.forget(keyOf(obj));
+        this.m.write(resource, "gone");
+        return "gone";
+      }
+      const conflict = isConflict(err);
+      if (conflict) this.stats.conflicts++;
+      else {
+        this.stats.errors++;
+        this.o.log.warn("status write failed", { resource: gvr.resource, object: keyOf(obj), error: (err as Error).message });
+      }
+      this.m.write(resource, conflict ? "conflict" : "error");
+      this.stale.set(`${gvr.resource}:${keyOf(obj)}`, { gvr, name: m.name, namespace: m.namespace, cache });
+      this.dirty = true;
+      // A conflict is retried at once with the fresh object; other failures back off.
+      return conflict ? "gone" : "retry";
+    }
+  }
+
+  private async refreshStale(): Promise<boolean> {
+    for (const [k, s] of [...this.stale]) {
+      try {
+        this.m.request("get", s.gvr.resource);
+        const fresh = await this.o.kube.get(s.gvr, s.name, s.namespace);
+        if (fresh) s.cache.put(fresh);
+        else s.cache.forget(`${s.namespace ?? ""}/${s.name}`);
+        this.stale.delete(k);
+      } catch (err) {
+        this.o.log.warn("re-reading after a failed write failed", { object: k, error: (err as Error).message });
+      }
+    }
+    return this.stale.size === 0;
+  }
+}
+
+/** Runs jobs with at most `limit` in flight; stops starting new ones when `halt()` says so. */
+async function runLimited(jobs: (() => Promise<void>)[], limit: number, halt: () => boolean): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length && !halt()) await jobs[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}
