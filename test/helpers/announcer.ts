@@ -16,6 +16,11 @@ export function startAnnouncer(lab: NetnsLab, ns: string, args: string[], env: N
   const child = lab.spawn(ns, ["timeout", "-k", "1", "120", process.execPath, LBCTL_BIN, "announce", ...args], {
     env: { ...process.env, NO_COLOR: "1", ...env, LBCTL_TEST_NETNS_GUARD: "1" },
   });
+  return followProcess(child, "announcer");
+}
+
+/** Follows a started lbctl process's log (stdout and stderr) and stops it through its process tree. */
+export function followProcess(child: ChildProcess, what = "lbctl"): Announcer {
   let log = "";
   const waiters = new Set<() => void>();
   const onData = (d: string): void => {
@@ -35,7 +40,7 @@ export function startAnnouncer(lab: NetnsLab, ns: string, args: string[], env: N
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`announcer log did not match ${re} within ${ms} ms:\n${log}`));
+          reject(new Error(`${what} log did not match ${re} within ${ms} ms:\n${log}`));
         }, ms);
         const check = (): void => {
           if (re.test(log.slice(since))) {
@@ -45,7 +50,7 @@ export function startAnnouncer(lab: NetnsLab, ns: string, args: string[], env: N
           } else if (child.exitCode !== null) {
             clearTimeout(timer);
             waiters.delete(check);
-            reject(new Error(`announcer exited ${child.exitCode} before its log matched ${re}:\n${log}`));
+            reject(new Error(`${what} exited ${child.exitCode} before its log matched ${re}:\n${log}`));
           }
         };
         waiters.add(check);

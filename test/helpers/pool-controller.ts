@@ -1,5 +1,8 @@
 // A test API server plus in-process `pool controller` instances, and helpers to change objects
 // and wait until the controller has answered every change (quiescence).
+import { spawn } from "node:child_process";
+import { followProcess, type Announcer } from "./announcer.ts";
+import { LBCTL_BIN } from "./cli.ts";
 import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
 import { connectKube } from "../../src/adapters/kube/connect.ts";
 import { RESOURCES, type Gvr, type Kube, type KubeObject } from "../../src/adapters/kube/types.ts";
@@ -110,4 +113,14 @@ export function poolStatus(o: Raw | undefined): string {
   const m = (t: string): string => String(conds.find((c) => c["type"] === t)?.["message"] ?? "-");
   const s = (t: string): string => String(conds.find((c) => c["type"] === t)?.["status"] ?? "-");
   return `${m("cilium.io/IPsTotal")}/${m("cilium.io/IPsAvailable")}/${m("cilium.io/IPsUsed")} conflict=${s("cilium.io/PoolConflict")}`;
+}
+
+/** `lbctl pool controller` as a real process (bounded by `timeout`), following its log. */
+export function spawnController(kubeconfig: string, identity: string, extra: string[] = []): Announcer {
+  const child = spawn("timeout", ["-k", "1", "120", process.execPath, LBCTL_BIN, "pool", "controller", "--kubeconfig", kubeconfig, "--identity", identity,
+    "--lease-duration", "1.5s", "--lease-renew-deadline", "1s", "--lease-retry-period", "200ms", ...extra], {
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return followProcess(child, `controller ${identity}`);
 }
