@@ -81,6 +81,14 @@ test("property: live controller statuses == offline `pool alloc` replay, after e
         await h.close();
       }
     }),
-    { numRuns: 8 },
+    {
+      numRuns: 10,
+      // Always covered: Services waiting while dormant compete when the first pool arrives;
+      // a shrink-by-conflict; sharing through a key.
+      examples: [
+        [[{ kind: "svc", name: "s1", v: 0 }, { kind: "svc", name: "s0", v: 1 }, { kind: "pool", v: 0 }, { kind: "pool", v: 5 }, { kind: "delpool", name: "pa" }]],
+        [[{ kind: "pool", v: 4 }, { kind: "svc", name: "s2", v: 5 }, { kind: "svc", name: "s3", v: 6 }, { kind: "svc", name: "s0", v: 5 }, { kind: "delsvc", name: "s2" }]],
+      ],
+    },
   );
 });
