@@ -10,6 +10,7 @@ import { parseRoute, type Route } from "./route.ts";
 import * as h from "./handlers.ts";
 import * as disc from "./discovery.ts";
 import { serveWatch } from "./watch.ts";
+import { toTable, wantsTable } from "./table.ts";
 import { StatusError, statusObject } from "./status.ts";
 import { forbidden, injected, noFaults, type Faults } from "./faults.ts";
 import { writeKubeconfig, type KubeconfigOptions } from "./kubeconfig.ts";
@@ -152,6 +153,7 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
     else if (verb === "patch") reply = h.patch(store, route, body, req.headers["content-type"] ?? "");
     else if (verb === "delete" || verb === "deletecollection") reply = h.remove(store, route, q);
     else throw new StatusError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
+    if ((verb === "list" || verb === "get") && wantsTable(req.headers.accept)) return send(res, reply.status, toTable(route.rt, reply.body, q.get("includeObject")));
     send(res, reply.status, reply.body);
   };
 
