@@ -80,6 +80,17 @@ function columns(rt: ResourceType): Column[] {
       AGE,
     ];
   }
+  if (rt.kind === "Event") {
+    const since = (o: Obj, now: number): string => age({ metadata: { creationTimestamp: o["lastTimestamp"] ?? meta(o)["creationTimestamp"] } }, now);
+    const inv = (o: Obj): Obj => (o["involvedObject"] ?? {}) as Obj;
+    return [
+      { name: "Last Seen", type: "string", priority: 0, cell: since },
+      { name: "Type", type: "string", priority: 0, cell: (o) => String(o["type"] ?? "") },
+      { name: "Reason", type: "string", priority: 0, cell: (o) => String(o["reason"] ?? "") },
+      { name: "Object", type: "string", priority: 0, cell: (o) => `${String(inv(o)["kind"] ?? "").toLowerCase()}/${String(inv(o)["name"] ?? "")}` },
+      { name: "Message", type: "string", priority: 0, cell: (o) => String(o["message"] ?? "") },
+    ];
+  }
   return [NAME, AGE];
 }
 

@@ -117,7 +117,7 @@ export class PoolController {
   private setLeading(l: boolean): void {
     this.leading = l;
     this.m.leader(l);
-    this.o.log.info(l ? "lease acquired; reconciling" : "not leading; standing by", { identity: this.o.identity });
+    this.o.log.info(l ? "lease acquired; reconciling" : this.stopped ? "stepping down" : "not leading; standing by", { identity: this.o.identity });
     if (l) this.kick();
   }
 
