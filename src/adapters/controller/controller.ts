@@ -65,7 +65,7 @@ export class PoolController {
     const changed = (): void => this.kick();
     this.pools = new Reflector(o.kube, POOLS, { optional: true, monotonic: true }, changed, o.log);
     this.services = new Reflector(o.kube, RESOURCES.services, { monotonic: true }, changed, o.log);
-    this.eventSink = o.events === false ? undefined : new EventSink(o.kube, o.log);
+    this.eventSink = o.events === false ? undefined : new EventSink(o.kube, o.log, () => this.m.eventDropped());
     this.elector = new GroupElector({
       name: LEASE_NAME,
       identity: o.identity,
@@ -208,7 +208,6 @@ export class PoolController {
   private async put(gvr: Gvr, obj: KubeObject, cache: Reflector, resource: "services" | "pools"): Promise<true | "gone" | "retry"> {
     const m = obj["metadata"] as { name: string; namespace?: string };
     try {
-      this.m.request("update", `${gvr.resource}/status`);
       cache.put(await this.o.kube.update(gvr, obj, { subresource: "status" }));
       this.m.write(resource, "ok");
       return true;
@@ -235,7 +234,6 @@ export class PoolController {
   private async refreshStale(): Promise<boolean> {
     for (const [k, s] of [...this.stale]) {
       try {
-        this.m.request("get", s.gvr.resource);
         const fresh = await this.o.kube.get(s.gvr, s.name, s.namespace);
         if (fresh) s.cache.put(fresh);
         else s.cache.forget(`${s.namespace ?? ""}/${s.name}`);

@@ -36,6 +36,7 @@ export class EventSink {
   constructor(
     private readonly kube: Kube,
     private readonly log: Logger,
+    private readonly onDrop: () => void = () => {},
     private readonly limit = 1000,
     private readonly parallel = 4,
   ) {}
@@ -43,6 +44,7 @@ export class EventSink {
   emit(ev: KubeObject): void {
     if (this.queue.length >= this.limit) {
       this.dropped++;
+      this.onDrop();
       return;
     }
     this.queue.push(ev);
