@@ -18,6 +18,10 @@ const LBCTL = join(ROOT, "bin/lbctl");
 const SERVER = fileURLToPath(new URL("./_pool-controller-apiserver.js", import.meta.url));
 const rateArg = process.argv.indexOf("--steady-rate");
 const RATE = rateArg > 0 ? Number(process.argv[rateArg + 1]) : 50;
+// --only sync|fresh|mem (repeatable) runs some sections; --no-events passes that to the controller.
+const only = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--only" ? [a] : []));
+const want = (s: string): boolean => only.length === 0 || only.includes(s);
+const EXTRA = process.argv.includes("--no-events") ? ["--no-events"] : [];
 const dir = mkdtempSync(join(tmpdir(), "lbctl-bench-ctl-"));
 type Obj = Record<string, unknown>;
 
@@ -105,8 +109,8 @@ async function freePort(): Promise<number> {
 
 async function startController(kc: string): Promise<Proc> {
   metricsPort = await freePort();
-  return start([LBCTL, "pool", "controller", "--kubeconfig", kc, "--identity", "bench", "--log-level", "warn", "--metrics-addr", `127.0.0.1:${metricsPort}`,
-    "--lease-duration", "15s"]);
+  return start([LBCTL, "pool", "controller", "--kubeconfig", kc, "--identity", "bench", "--log-level", process.env["BENCH_TRACE"] ? "debug" : "warn", "--metrics-addr", `127.0.0.1:${metricsPort}`,
+    "--lease-duration", "15s", ...EXTRA]);
 }
 
 async function metrics(_p: Proc): Promise<string> {
@@ -136,18 +140,25 @@ async function steady(kube: Kube, n: number, rate: number, nsCount: number): Pro
   const lat: number[] = [];
   const abort = new AbortController();
   const watching = (async () => {
-    const cur = await kube.list(RESOURCES.services, { pageSize: 1 });
-    for await (const ev of kube.watch(RESOURCES.services, { resourceVersion: cur.resourceVersion, signal: abort.signal })) {
+    // The first page's resourceVersion is the list's: watch from now without reading 10,000 objects.
+    let rv = "";
+    for await (const page of kube.pages(RESOURCES.services, { pageSize: 1 })) {
+      rv = page.resourceVersion;
+      break;
+    }
+    for await (const ev of kube.watch(RESOURCES.services, { resourceVersion: rv, signal: abort.signal })) {
       const m = ev.object["metadata"] as { name: string; namespace: string };
       const t = sent.get(`${m.namespace}/${m.name}`);
       const ing = ((ev.object["status"] as Obj | undefined)?.["loadBalancer"] as Obj | undefined)?.["ingress"];
       if (t !== undefined && Array.isArray(ing) && ing.length > 0) {
         lat.push(performance.now() - t);
+        if (process.env["BENCH_TRACE"]) console.log(`  ${m.name} ${(performance.now() - t).toFixed(0)} ms`);
         sent.delete(`${m.namespace}/${m.name}`);
         if (lat.length === n) return;
       }
     }
   })();
+  await new Promise((r) => setTimeout(r, 300)); // let the watch open
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const due = t0 + (i * 1000) / rate;
@@ -171,7 +182,7 @@ const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (2 cores, shared)`);
 
 // 1. Initial sync, 10k + 20 pools.
-{
+if (want("sync")) {
   const objs = [...pools(20, 100), ...Array.from({ length: 10_000 }, (_, i) => service(i, 20))];
   const { proc: srv, kc } = await startServer(objs, "sync10k");
   // Reference in the same run: offline `pool alloc` on the same objects (no API, no writes).
@@ -199,9 +210,15 @@ console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" 
 
   // 2a. Steady state on top of the 10,000.
   const kube = connectKube({ kubeconfig: kc, env: {} });
+  const m0 = await metrics(ctl);
   const s = await steady(kube, 1000, RATE, 20);
+  const m1 = await metrics(ctl);
+  const passes = sample(m1, "lbctl_pool_controller_reconcile_duration_seconds_count") - sample(m0, "lbctl_pool_controller_reconcile_duration_seconds_count");
+  const secs = sample(m1, "lbctl_pool_controller_reconcile_duration_seconds_sum") - sample(m0, "lbctl_pool_controller_reconcile_duration_seconds_sum");
+  console.log(`  during it: ${passes} passes, mean ${((secs / passes) * 1000).toFixed(0)} ms per pass (compute + writes)`);
   console.log(`steady state, 1,000 creates at ${RATE}/s on top of 10,000 Services: create → status p50 ${fmt(s.p50)}, p99 ${fmt(s.p99)}, max ${fmt(s.max)} (goal p99 < 100 ms)`);
   kube.close();
+  if (process.env["BENCH_TRACE"]) writeFileSync(join(dir, "ctl.log"), ctl.err), console.log(`  controller log: ${join(dir, "ctl.log")}`);
   await stop(ctl);
   await stop(srv);
   const stored = JSON.parse(srv.out.trim().split("\n").pop() ?? "{}") as Record<string, number>;
@@ -209,7 +226,7 @@ console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" 
 }
 
 // 2b. Steady state on a fresh cluster (20 pools, no Services yet).
-{
+if (want("fresh")) {
   const { proc: srv, kc } = await startServer(pools(20, 100), "fresh");
   const ctl = await startController(kc);
   await until("controller metrics", 30_000, () => metrics(ctl).then((m) => (m.includes("lbctl_pool_controller_leader 1") ? true : undefined), () => undefined));
@@ -223,7 +240,7 @@ console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" 
 }
 
 // 3. Memory at 100,000 Services (already assigned: the controller imports them, writes nothing).
-{
+if (want("mem")) {
   const objs = [...pools(100, 100), ...Array.from({ length: 100_000 }, (_, i) => service(i, 100, true))];
   const { proc: srv, kc } = await startServer(objs, "mem100k");
   const t = performance.now();

@@ -149,8 +149,10 @@ export class PoolController {
       );
       this.stats.passes++;
       this.report(plan);
+      const t1 = performance.now();
       const failed = await this.write(plan);
       this.m.pass(plan, (performance.now() - t0) / 1000);
+      this.o.log.debug("pass", { compute_ms: Math.round(t1 - t0), write_ms: Math.round(performance.now() - t1), services: plan.services.length, pools: plan.pools.length });
       if (failed) {
         this.backOff();
         return;
