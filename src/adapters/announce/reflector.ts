@@ -62,19 +62,23 @@ export class Reflector {
     if (this.tombstones.size > 10_000) this.tombstones.delete(this.tombstones.keys().next().value!);
   }
 
-  private upsert(obj: KubeObject): void {
+  /** false when the cache already had this version or a newer one (monotonic mode). */
+  private upsert(obj: KubeObject): boolean {
     const key = keyOf(obj);
-    if (this.opts.monotonic) {
-      const rv = rvOf(obj);
+    const rv = rvOf(obj);
+    // Not an integer resourceVersion (0): nothing to compare, the newest arrival wins.
+    if (this.opts.monotonic && rv > 0) {
       const cur = this.items.get(key);
-      if (cur !== undefined && rvOf(cur) > rv) return;
+      // Equal: the watch echo of our own write, already cached from its answer: no change.
+      if (cur !== undefined && rvOf(cur) >= rv) return false;
       const dead = this.tombstones.get(key);
       if (dead !== undefined) {
-        if (dead >= rv) return;
+        if (dead >= rv) return false;
         this.tombstones.delete(key);
       }
     }
     this.items.set(key, obj);
+    return true;
   }
 
   private remove(obj: KubeObject): void {
@@ -108,7 +112,7 @@ export class Reflector {
             this.log.debug("watch event", { resource: this.gvr.resource, type: ev.type, rv });
             if (ev.type === "BOOKMARK") continue;
             if (ev.type === "DELETED") this.remove(ev.object);
-            else this.upsert(ev.object);
+            else if (!this.upsert(ev.object)) continue;
             this.onChange(ev.object);
           }
           if (this.abort.signal.aborted) return;
