@@ -5,7 +5,7 @@
 // A 409 or a write with an unknown outcome (5xx, timeout) re-reads that object before the next
 // pass; failing passes back off (200 ms doubling to 10 s).
 import { performance } from "node:perf_hooks";
-import { listOrder, reconcile, type ControllerScope, type LbIpamSettings, type ReconcilePlan, type ServiceWrite, type PoolWrite } from "../../core/ipam/index.ts";
+import { confirmWrite, listOrder, reconcile, reconcileAdded, type PassMemory, type ControllerScope, type LbIpamSettings, type ReconcilePlan, type ServiceWrite, type PoolWrite } from "../../core/ipam/index.ts";
 import type { LeaseTiming } from "../../core/announce/lease.ts";
 import { GroupElector } from "../announce/elector.ts";
 import { kubeLeaseStore } from "../announce/kube-leases.ts";
@@ -40,10 +40,12 @@ export interface ControllerStats {
   poolWrites: number;
   conflicts: number;
   errors: number;
+  /** Passes answered by the fast path (only new Services). */
+  fastPasses: number;
 }
 
 export class PoolController {
-  readonly stats: ControllerStats = { passes: 0, serviceWrites: 0, poolWrites: 0, conflicts: 0, errors: 0 };
+  readonly stats: ControllerStats = { passes: 0, serviceWrites: 0, poolWrites: 0, conflicts: 0, errors: 0, fastPasses: 0 };
   private readonly pools: Reflector;
   private readonly services: Reflector;
   private readonly elector: GroupElector;
@@ -58,6 +60,10 @@ export class PoolController {
   /** Objects whose last write failed with an unknown outcome or a conflict: re-read first. */
   private readonly stale = new Map<string, { gvr: Gvr; name: string; namespace: string | undefined; cache: Reflector }>();
   private idleWaiters: (() => void)[] = [];
+  /** The previous pass, for the fast path; dropped when one of its writes did not land. */
+  private memory: PassMemory | undefined;
+  private fastPasses = 0;
+  private passClean = true;
   private lastInvalid = "";
 
   constructor(private readonly o: ControllerOptions) {
@@ -116,6 +122,7 @@ export class PoolController {
 
   private setLeading(l: boolean): void {
     this.leading = l;
+    if (!l) this.memory = undefined;
     this.m.leader(l);
     this.o.log.info(l ? "lease acquired; reconciling" : this.stopped ? "stepping down" : "not leading; standing by", { identity: this.o.identity });
     if (l) this.kick();
@@ -140,17 +147,25 @@ export class PoolController {
         this.backOff();
         return;
       }
-      const plan = reconcile(
-        listOrder(this.pools.items.values(), false),
-        listOrder(this.services.items.values(), true),
-        this.o.settings,
-        this.o.scope,
-        new Date(this.o.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-      );
+      const now = new Date(this.o.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+      // Fast path when only new Services arrived (core/ipam/incremental.ts); a full pass at
+      // least every 256 passes anyway.
+      let plan = this.memory && this.fastPasses < 256 ? reconcileAdded(this.memory, this.pools.items.values(), this.services.items.values(), now) : undefined;
+      if (plan) {
+        this.fastPasses++;
+        this.stats.fastPasses++;
+      }
+      else {
+        this.fastPasses = 0;
+        plan = reconcile(listOrder(this.pools.items.values(), false), listOrder(this.services.items.values(), true), this.o.settings, this.o.scope, now);
+      }
+      this.memory = plan.memory;
+      this.passClean = true;
       this.stats.passes++;
       this.report(plan);
       const t1 = performance.now();
       const failed = await this.write(plan);
+      if (!this.passClean) this.memory = undefined;
       this.m.pass(plan, (performance.now() - t0) / 1000);
       this.o.log.debug("pass", { compute_ms: Math.round(t1 - t0), write_ms: Math.round(performance.now() - t1), services: plan.services.length, pools: plan.pools.length });
       if (failed) {
@@ -185,13 +200,15 @@ export class PoolController {
       ...plan.services.map((w) => () => this.writeService(w).then((ok) => void (failed ||= !ok))),
       ...plan.pools.map((w) => () => this.writePool(w).then((ok) => void (failed ||= !ok))),
     ];
-    await runLimited(jobs, this.o.writeConcurrency ?? 16, () => !this.leading || this.stopped);
+    const started = await runLimited(jobs, this.o.writeConcurrency ?? 16, () => !this.leading || this.stopped);
+    if (started < jobs.length) this.passClean = false; // halted: some decisions were never written
     return failed;
   }
 
   private async writeService(w: ServiceWrite): Promise<boolean> {
     const ok = await this.put(RESOURCES.services, w.after, this.services, "services");
-    if (ok !== true) return ok === "gone";
+    if (typeof ok === "string") return ok === "gone";
+    if (this.memory) confirmWrite(this.memory, "service", w.before, ok);
     this.stats.serviceWrites++;
     w.added.forEach((ip, i) => this.m.allocated(w.addedPools[i] ?? "", 1));
     if (w.added.length > 0) this.o.log.info("allocated", { service: w.key, ips: w.added, pools: [...new Set(w.addedPools)] });
@@ -202,18 +219,27 @@ export class PoolController {
 
   private async writePool(w: PoolWrite): Promise<boolean> {
     const ok = await this.put(POOLS, w.after, this.pools, "pools");
-    if (ok === true) this.stats.poolWrites++;
-    return ok === true || ok === "gone";
+    if (typeof ok === "string") return ok === "gone";
+    this.stats.poolWrites++;
+    if (this.memory) confirmWrite(this.memory, "pool", w.before, ok);
+    return true;
   }
 
-  /** PUT on /status with the cached resourceVersion. */
-  private async put(gvr: Gvr, obj: KubeObject, cache: Reflector, resource: "services" | "pools"): Promise<true | "gone" | "retry"> {
+  /** PUT on /status with the cached resourceVersion; the cached copy of the answer when it landed. */
+  private async put(gvr: Gvr, obj: KubeObject, cache: Reflector, resource: "services" | "pools"): Promise<KubeObject | "gone" | "retry"> {
     const m = obj["metadata"] as { name: string; namespace?: string };
     try {
-      cache.put(await this.o.kube.update(gvr, obj, { subresource: "status" }));
+      const answer = await this.o.kube.update(gvr, obj, { subresource: "status" });
+      cache.put(answer);
       this.m.write(resource, "ok");
-      return true;
+      // The watch echo may have been cached first: that copy is the one later passes will see.
+      const cached = cache.items.get(keyOf(answer));
+      const rv = (o: KubeObject | undefined): unknown => (o?.["metadata"] as { resourceVersion?: string } | undefined)?.resourceVersion;
+      if (cached !== undefined && rv(cached) === rv(answer)) return cached;
+      this.passClean = false; // something newer is cached already: the fast path must not vouch for it
+      return answer;
     } catch (err) {
+      this.passClean = false;
       if (isNotFound(err)) {
         cache.forget(keyOf(obj));
         this.m.write(resource, "gone");
@@ -248,11 +274,12 @@ export class PoolController {
   }
 }
 
-/** Runs jobs with at most `limit` in flight; stops starting new ones when `halt()` says so. */
-async function runLimited(jobs: (() => Promise<void>)[], limit: number, halt: () => boolean): Promise<void> {
+/** Runs jobs with at most `limit` in flight; stops starting new ones when `halt()` says so. Returns how many started. */
+async function runLimited(jobs: (() => Promise<void>)[], limit: number, halt: () => boolean): Promise<number> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length && !halt()) await jobs[next++]!();
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return next;
 }

@@ -10,6 +10,7 @@ import { runLbIpam, type ServiceInput } from "./lbipam.ts";
 import { decodePool, type PoolSpec } from "./pool.ts";
 import { decodeService, serviceKey, type LbIpamSettings } from "./service.ts";
 import type { PoolState, SvcState } from "./state.ts";
+import type { LbIpamResult } from "./lbipam.ts";
 import { effectiveCondition, poolCounts, writePoolStatus, writeServiceStatus, type PoolCounts } from "./status.ts";
 
 /** Condition lbctl adds to a pool it rejects (Cilium has none: it half-registers such a pool, §1.4). */
@@ -52,6 +53,8 @@ export interface PoolUsage extends PoolCounts {
 }
 
 export interface ReconcilePlan {
+  /** What the pass knew, for the next pass's fast path (core/ipam/incremental.ts). */
+  readonly memory: PassMemory;
   /** False while dormant (no valid pool). */
   readonly active: boolean;
   readonly services: ServiceWrite[];
@@ -64,6 +67,41 @@ export interface ReconcilePlan {
   readonly handled: number;
 }
 
+/**
+ * The engine state after a pass and the exact objects (by identity) it was computed from; the
+ * caller swaps in its write answers with confirm(). Mutated by fast-path passes.
+ */
+export interface PassMemory {
+  readonly result: LbIpamResult;
+  readonly settings: LbIpamSettings;
+  readonly scope: ControllerScope;
+  /** Every in-scope pool object seen, by name. */
+  readonly pools: Map<string, Raw>;
+  /** The object of each valid pool, index-aligned with result.pools. */
+  readonly validPools: Raw[];
+  /** Every Service object seen, by namespace/name. */
+  readonly services: Map<string, Raw>;
+  readonly invalidPools: InvalidPool[];
+  readonly pending: Map<string, number>;
+  handled: number;
+}
+
+/** Records the object the API server answered a write with, so the next pass sees it as known. */
+export function confirmWrite(m: PassMemory, kind: "service" | "pool", before: Raw, answer: Raw): void {
+  if (kind === "service") {
+    m.services.set(objectKey(before), answer);
+    return;
+  }
+  const name = nameOf(before);
+  m.pools.set(name, answer);
+  const i = m.validPools.indexOf(before);
+  if (i >= 0) m.validPools[i] = answer;
+}
+
+export function objectKey(o: Raw): string {
+  return `${nsOf(o)}/${nameOf(o)}`;
+}
+
 export interface ControllerScope {
   /** With `--lb-class`: only pools carrying this label value are used (others belong to Cilium). */
   readonly poolLabel?: { readonly key: string; readonly value: string } | undefined;
@@ -71,7 +109,7 @@ export interface ControllerScope {
   readonly writePoolStatus: boolean;
 }
 
-const nameOf = (o: Raw): string => (isRecord(o["metadata"]) && typeof o["metadata"]["name"] === "string" ? o["metadata"]["name"] : "");
+export const nameOf = (o: Raw): string => (isRecord(o["metadata"]) && typeof o["metadata"]["name"] === "string" ? o["metadata"]["name"] : "");
 const nsOf = (o: Raw): string => (isRecord(o["metadata"]) && typeof o["metadata"]["namespace"] === "string" ? o["metadata"]["namespace"] : "default");
 
 /** The API server's list order (pools by name, Services by namespace/name): the order `pool alloc --cluster` sees. */
@@ -118,7 +156,11 @@ export function reconcile(pools: readonly Raw[], services: readonly Raw[], setti
 
   const inputs: ServiceInput[] = [];
   const svcObjs: Raw[] = [];
+  const seenPools = new Map<string, Raw>();
+  for (const obj of pools) if (poolInScope(obj, scope)) seenPools.set(nameOf(obj), obj);
+  const seenServices = new Map<string, Raw>();
   for (const obj of services) {
+    seenServices.set(objectKey(obj), obj);
     const input = serviceInput(obj);
     if (!input) continue;
     inputs.push(input);
@@ -137,15 +179,12 @@ export function reconcile(pools: readonly Raw[], services: readonly Raw[], setti
       const c = effectiveCondition(after, s);
       if (c && c.status === "False") pending.set(c.reason, (pending.get(c.reason) ?? 0) + 1);
     }
-    if (after === before) return;
-    const added = newIps(before, after);
-    const addedPools = added.map((ip) => s.allocs.find((g) => g.text === ip)?.range.pool.spec.name ?? "");
-    serviceWrites.push({ key: serviceKey(s.spec), before, after, added, addedPools, event: eventFor(s, added, addedPools, before, after) });
+    const w = serviceWrite(before, after, s);
+    if (w) serviceWrites.push(w);
   });
 
-  const usage: PoolUsage[] = [];
+  const usage = usageOf(result.pools);
   result.pools.forEach((p: PoolState, i) => {
-    usage.push({ name: p.spec.name, ...poolCounts(p), conflicting: p.conflict !== undefined, disabled: p.spec.disabled });
     if (!scope.writePoolStatus) return;
     const base = poolWrites.find((w) => w.name === p.spec.name)?.after ?? validObjs[i]!;
     const after = writePoolStatus(base, p, now);
@@ -155,7 +194,20 @@ export function reconcile(pools: readonly Raw[], services: readonly Raw[], setti
     if (j >= 0) poolWrites[j] = w;
     else poolWrites.push(w);
   });
-  return { active: result.active, services: serviceWrites, pools: poolWrites, invalidPools, pending, usage, handled };
+  const memory: PassMemory = { result, settings, scope, pools: seenPools, validPools: validObjs, services: seenServices, invalidPools, pending, handled };
+  return { memory, active: result.active, services: serviceWrites, pools: poolWrites, invalidPools, pending, usage, handled };
+}
+
+export function usageOf(pools: readonly PoolState[]): PoolUsage[] {
+  return pools.map((p) => ({ name: p.spec.name, ...poolCounts(p), conflicting: p.conflict !== undefined, disabled: p.spec.disabled }));
+}
+
+/** The write for one Service, or undefined when its status stays as it is. */
+export function serviceWrite(before: Raw, after: Raw, s: SvcState): ServiceWrite | undefined {
+  if (after === before) return undefined;
+  const added = newIps(before, after);
+  const addedPools = added.map((ip) => s.allocs.find((g) => g.text === ip)?.range.pool.spec.name ?? "");
+  return { key: serviceKey(s.spec), before, after, added, addedPools, event: eventFor(s, added, addedPools, before, after) };
 }
 
 /**
@@ -165,7 +217,7 @@ export function reconcile(pools: readonly Raw[], services: readonly Raw[], setti
  */
 const decoded = new WeakMap<Raw, ServiceInput | null>();
 
-function serviceInput(obj: Raw): ServiceInput | undefined {
+export function serviceInput(obj: Raw): ServiceInput | undefined {
   const hit = decoded.get(obj);
   if (hit !== undefined) return hit ?? undefined;
   const d = decodeService(obj, 0);

@@ -47,11 +47,13 @@ async function apply(h: Harness, o: Op): Promise<void> {
 const key = (o: Raw): string => `${String(o["kind"])}/${String((o["metadata"] as Raw)["name"])}`;
 
 test("property: live controller statuses == offline `pool alloc` replay, after every change of a random sequence", async () => {
+  let fast = 0;
+  let passes = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
       const h = await harness();
       try {
-        h.start();
+        const c = h.start();
         const offline = new Map<string, unknown>(); // object key → status as the replay left it
         for (const o of ops) {
           await apply(h, o);
@@ -77,6 +79,8 @@ test("property: live controller statuses == offline `pool alloc` replay, after e
             else assert.equal(poolStatus(got), poolStatus(want), `${key(got)} after ${JSON.stringify(o)}`);
           });
         }
+        fast += c.stats.fastPasses;
+        passes += c.stats.passes;
       } finally {
         await h.close();
       }
@@ -91,4 +95,6 @@ test("property: live controller statuses == offline `pool alloc` replay, after e
       ],
     },
   );
+  // Both paths are exercised: full passes and the fast path for new Services.
+  assert.ok(fast > 0 && fast < passes, `fast passes ${fast} of ${passes}`);
 });
