@@ -62,7 +62,8 @@ export class PoolController {
   private idleWaiters: (() => void)[] = [];
   /** The previous pass, for the fast path; dropped when one of its writes did not land. */
   private memory: PassMemory | undefined;
-  private fastPasses = 0;
+  /** When the last full pass ran (ms): a full pass at least once a minute anyway, as insurance. */
+  private lastFull = 0;
   private passClean = true;
   private lastInvalid = "";
 
@@ -149,14 +150,12 @@ export class PoolController {
       }
       const now = new Date(this.o.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
       // Fast path when only new Services arrived (core/ipam/incremental.ts); a full pass at
-      // least every 256 passes anyway.
-      let plan = this.memory && this.fastPasses < 256 ? reconcileAdded(this.memory, this.pools.items.values(), this.services.items.values(), now) : undefined;
-      if (plan) {
-        this.fastPasses++;
-        this.stats.fastPasses++;
-      }
+      // least once a minute anyway.
+      const recent = this.o.now() - this.lastFull < 60_000;
+      let plan = this.memory && recent ? reconcileAdded(this.memory, this.pools.items.values(), this.services.items.values(), now) : undefined;
+      if (plan) this.stats.fastPasses++;
       else {
-        this.fastPasses = 0;
+        this.lastFull = this.o.now();
         plan = reconcile(listOrder(this.pools.items.values(), false), listOrder(this.services.items.values(), true), this.o.settings, this.o.scope, now);
       }
       this.memory = plan.memory;
