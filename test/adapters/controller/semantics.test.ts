@@ -242,3 +242,25 @@ test("bad input: an invalid pool is reported on its conditions and in the log, n
     assert.equal(await cond("bad"), undefined);
   });
 });
+
+test("the real @kubernetes/client-node typed APIs read what the controller wrote through /status", async () => {
+  const k8s = await import("@kubernetes/client-node");
+  await withController(async (h) => {
+    await h.apply(pool("p", ["192.0.2.0/30"]));
+    await h.apply(svc("a"));
+    await h.settle();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(h.srv.kubeconfigPath());
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const st = await core.readNamespacedServiceStatus({ name: "a", namespace: "default" });
+    assert.deepEqual(st.status?.loadBalancer?.ingress?.map((i) => i.ip), ["192.0.2.0"]);
+    const cond = st.status?.conditions?.find((c) => c.type === "cilium.io/IPAMRequestSatisfied");
+    assert.equal(cond?.status, "True");
+    assert.equal(cond?.reason, "satisfied");
+    assert.equal(cond?.observedGeneration, 1);
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const p2 = (await custom.getClusterCustomObjectStatus({ group: "cilium.io", version: "v2", plural: "ciliumloadbalancerippools", name: "p" })) as { status: { conditions: { type: string; message: string }[] } };
+    assert.equal(p2.status.conditions.find((c) => c.type === "cilium.io/IPsUsed")?.message, "1");
+    assert.equal(p2.status.conditions.find((c) => c.type === "cilium.io/IPsTotal")?.message, "4");
+  });
+});
