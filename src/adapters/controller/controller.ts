@@ -11,9 +11,9 @@ import { GroupElector } from "../announce/elector.ts";
 import { kubeLeaseStore } from "../announce/kube-leases.ts";
 import type { Logger } from "../announce/logger.ts";
 import { keyOf, Reflector } from "../announce/reflector.ts";
-import { isConflict, isNotFound } from "../kube/errors.ts";
-import { RESOURCES, type Gvr, type Kube, type KubeObject } from "../kube/types.ts";
+import { RESOURCES, type Kube } from "../kube/types.ts";
 import { EventSink, eventObject } from "./events.ts";
+import { runLimited, StatusWriter } from "./status-writer.ts";
 import { NO_METRICS, type ControllerMetrics } from "./metrics.ts";
 
 export const LEASE_NAME = "lbctl-pool-controller";
@@ -57,18 +57,17 @@ export class PoolController {
   private running: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private backoff = 0;
-  /** Objects whose last write failed with an unknown outcome or a conflict: re-read first. */
-  private readonly stale = new Map<string, { gvr: Gvr; name: string; namespace: string | undefined; cache: Reflector }>();
+  private readonly writer: StatusWriter;
   private idleWaiters: (() => void)[] = [];
   /** The previous pass, for the fast path; dropped when one of its writes did not land. */
   private memory: PassMemory | undefined;
   /** When the last full pass ran (ms): a full pass at least once a minute anyway, as insurance. */
   private lastFull = 0;
-  private passClean = true;
   private lastInvalid = "";
 
   constructor(private readonly o: ControllerOptions) {
     this.m = o.metrics ?? NO_METRICS;
+    this.writer = new StatusWriter(o.kube, o.log, this.m, this.stats);
     const changed = (): void => this.kick();
     this.pools = new Reflector(o.kube, POOLS, { optional: true, monotonic: true }, changed, o.log);
     this.services = new Reflector(o.kube, RESOURCES.services, { monotonic: true }, changed, o.log);
@@ -144,7 +143,7 @@ export class PoolController {
       this.dirty = false;
       const t0 = performance.now();
       // An object whose last write has an unknown outcome must be re-read before allocating.
-      if (!(await this.refreshStale())) {
+      if (!(await this.writer.refreshStale())) {
         this.backOff();
         return;
       }
@@ -159,12 +158,14 @@ export class PoolController {
         plan = reconcile(listOrder(this.pools.items.values(), false), listOrder(this.services.items.values(), true), this.o.settings, this.o.scope, now);
       }
       this.memory = plan.memory;
-      this.passClean = true;
+      this.writer.passClean = true;
       this.stats.passes++;
       this.report(plan);
       const t1 = performance.now();
       const failed = await this.write(plan);
-      if (!this.passClean) this.memory = undefined;
+      // A conflict or an unknown outcome: re-read (refreshStale) and pass again.
+      if (this.writer.hasStale()) this.dirty = true;
+      if (!this.writer.passClean) this.memory = undefined;
       this.m.pass(plan, (performance.now() - t0) / 1000);
       this.o.log.debug("pass", { compute_ms: Math.round(t1 - t0), write_ms: Math.round(performance.now() - t1), services: plan.services.length, pools: plan.pools.length });
       if (failed) {
@@ -200,12 +201,12 @@ export class PoolController {
       ...plan.pools.map((w) => () => this.writePool(w).then((ok) => void (failed ||= !ok))),
     ];
     const started = await runLimited(jobs, this.o.writeConcurrency ?? 16, () => !this.leading || this.stopped);
-    if (started < jobs.length) this.passClean = false; // halted: some decisions were never written
+    if (started < jobs.length) this.writer.passClean = false; // halted: some decisions were never written
     return failed;
   }
 
   private async writeService(w: ServiceWrite): Promise<boolean> {
-    const ok = await this.put(RESOURCES.services, w.after, this.services, "services");
+    const ok = await this.writer.put(RESOURCES.services, w.after, this.services, "services");
     if (typeof ok === "string") return ok === "gone";
     if (this.memory) confirmWrite(this.memory, "service", w.before, ok);
     this.stats.serviceWrites++;
@@ -217,68 +218,10 @@ export class PoolController {
   }
 
   private async writePool(w: PoolWrite): Promise<boolean> {
-    const ok = await this.put(POOLS, w.after, this.pools, "pools");
+    const ok = await this.writer.put(POOLS, w.after, this.pools, "pools");
     if (typeof ok === "string") return ok === "gone";
     this.stats.poolWrites++;
     if (this.memory) confirmWrite(this.memory, "pool", w.before, ok);
     return true;
   }
-
-  /** PUT on /status with the cached resourceVersion; the cached copy of the answer when it landed. */
-  private async put(gvr: Gvr, obj: KubeObject, cache: Reflector, resource: "services" | "pools"): Promise<KubeObject | "gone" | "retry"> {
-    const m = obj["metadata"] as { name: string; namespace?: string };
-    try {
-      const answer = await this.o.kube.update(gvr, obj, { subresource: "status" });
-      cache.put(answer);
-      this.m.write(resource, "ok");
-      // The watch echo may have been cached first: that copy is the one later passes will see.
-      const cached = cache.items.get(keyOf(answer));
-      const rv = (o: KubeObject | undefined): unknown => (o?.["metadata"] as { resourceVersion?: string } | undefined)?.resourceVersion;
-      if (cached !== undefined && rv(cached) === rv(answer)) return cached;
-      this.passClean = false; // something newer is cached already: the fast path must not vouch for it
-      return answer;
-    } catch (err) {
-      this.passClean = false;
-      if (isNotFound(err)) {
-        cache.forget(keyOf(obj));
-        this.m.write(resource, "gone");
-        return "gone";
-      }
-      const conflict = isConflict(err);
-      if (conflict) this.stats.conflicts++;
-      else {
-        this.stats.errors++;
-        this.o.log.warn("status write failed", { resource: gvr.resource, object: keyOf(obj), error: (err as Error).message });
-      }
-      this.m.write(resource, conflict ? "conflict" : "error");
-      this.stale.set(`${gvr.resource}:${keyOf(obj)}`, { gvr, name: m.name, namespace: m.namespace, cache });
-      this.dirty = true;
-      // A conflict is retried at once with the fresh object; other failures back off.
-      return conflict ? "gone" : "retry";
-    }
-  }
-
-  private async refreshStale(): Promise<boolean> {
-    for (const [k, s] of [...this.stale]) {
-      try {
-        const fresh = await this.o.kube.get(s.gvr, s.name, s.namespace);
-        if (fresh) s.cache.put(fresh);
-        else s.cache.forget(`${s.namespace ?? ""}/${s.name}`);
-        this.stale.delete(k);
-      } catch (err) {
-        this.o.log.warn("re-reading after a failed write failed", { object: k, error: (err as Error).message });
-      }
-    }
-    return this.stale.size === 0;
-  }
-}
-
-/** Runs jobs with at most `limit` in flight; stops starting new ones when `halt()` says so. Returns how many started. */
-async function runLimited(jobs: (() => Promise<void>)[], limit: number, halt: () => boolean): Promise<number> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length && !halt()) await jobs[next++]!();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return next;
 }

@@ -4,17 +4,16 @@
 // a restart rebuilds state from the objects' status, and `pool alloc --cluster` on the same
 // objects predicts the writes exactly. Each event is answered by one pass; a pass at a fixed
 // point writes nothing.
-import * as C from "./conditions.ts";
 import { formatPath, isRecord, type FieldError, type Raw } from "./decode.ts";
 import { runLbIpam, type ServiceInput } from "./lbipam.ts";
 import { decodePool, type PoolSpec } from "./pool.ts";
 import { decodeService, serviceKey, type LbIpamSettings } from "./service.ts";
 import type { PoolState, SvcState } from "./state.ts";
 import type { LbIpamResult } from "./lbipam.ts";
+import { withInvalid, withoutInvalid } from "./pool-invalid.ts";
 import { effectiveCondition, poolCounts, writePoolStatus, writeServiceStatus, type PoolCounts } from "./status.ts";
 
-/** Condition lbctl adds to a pool it rejects (Cilium has none: it half-registers such a pool, §1.4). */
-export const POOL_INVALID = "lbctl.io/InvalidPool";
+export { POOL_INVALID } from "./pool-invalid.ts";
 
 export type ServiceEventReason = "IPAllocated" | "AllocationFailed" | "IPReleased";
 
@@ -255,23 +254,4 @@ function eventFor(s: SvcState, added: readonly string[], addedPools: readonly st
   const gone = ingressIps(before).filter((ip) => !ingressIps(after).includes(ip));
   if (gone.length > 0) return { type: "Normal", reason: "IPReleased", message: `Released ${gone.join(", ")}${s.ignored !== undefined ? `: ${s.ignored}` : ""}` };
   return undefined;
-}
-
-function conditionsOf(o: Raw): unknown[] {
-  const st = isRecord(o["status"]) ? o["status"] : {};
-  return Array.isArray(st["conditions"]) ? st["conditions"] : [];
-}
-
-function withInvalid(obj: Raw, message: string, now: string): Raw {
-  const gen = isRecord(obj["metadata"]) && typeof obj["metadata"]["generation"] === "number" ? obj["metadata"]["generation"] : 0;
-  const r = C.setCondition(conditionsOf(obj), { type: POOL_INVALID, status: "True", reason: "invalid_spec", message }, gen, now);
-  if (!r.changed) return obj;
-  return { ...obj, status: { ...(isRecord(obj["status"]) ? obj["status"] : {}), conditions: r.list } };
-}
-
-function withoutInvalid(obj: Raw): Raw {
-  const list = conditionsOf(obj);
-  const kept = list.filter((c) => !(isRecord(c) && c["type"] === POOL_INVALID));
-  if (kept.length === list.length) return obj;
-  return { ...obj, status: { ...(isRecord(obj["status"]) ? obj["status"] : {}), conditions: kept } };
 }
