@@ -11,13 +11,13 @@ import { GroupElector } from "../announce/elector.ts";
 import { kubeLeaseStore } from "../announce/kube-leases.ts";
 import type { Logger } from "../announce/logger.ts";
 import { keyOf, Reflector } from "../announce/reflector.ts";
-import { RESOURCES, type Kube } from "../kube/types.ts";
+import { isNotFound } from "../kube/errors.ts";
+import { RESOURCES, type Gvr, type Kube } from "../kube/types.ts";
 import { EventSink, eventObject } from "./events.ts";
 import { runLimited, StatusWriter } from "./status-writer.ts";
 import { NO_METRICS, type ControllerMetrics } from "./metrics.ts";
 
 export const LEASE_NAME = "lbctl-pool-controller";
-const POOLS = RESOURCES.poolsV2;
 
 export interface ControllerOptions {
   readonly kube: Kube;
@@ -32,6 +32,19 @@ export interface ControllerOptions {
   /** Status writes in flight at once (default 16). */
   readonly writeConcurrency?: number | undefined;
   readonly events?: boolean | undefined;
+  /** cilium.io/v2 by default; v2alpha1 on clusters whose CRD serves only that (see poolResource). */
+  readonly pools?: Gvr | undefined;
+}
+
+/** cilium.io/v2 when served, else v2alpha1 (Cilium ≤ 1.17 CRDs), as `pool list --cluster` does. */
+export async function poolResource(kube: Kube): Promise<Gvr> {
+  try {
+    for await (const _ of kube.pages(RESOURCES.poolsV2, { pageSize: 1 })) break;
+    return RESOURCES.poolsV2;
+  } catch (err) {
+    if (!isNotFound(err)) return RESOURCES.poolsV2; // the watch will retry and report
+    return RESOURCES.poolsV2alpha1;
+  }
 }
 
 export interface ControllerStats {
@@ -58,6 +71,7 @@ export class PoolController {
   private retry: NodeJS.Timeout | undefined;
   private backoff = 0;
   private readonly writer: StatusWriter;
+  private readonly poolsGvr: Gvr;
   private idleWaiters: (() => void)[] = [];
   /** The previous pass, for the fast path; dropped when one of its writes did not land. */
   private memory: PassMemory | undefined;
@@ -69,7 +83,8 @@ export class PoolController {
     this.m = o.metrics ?? NO_METRICS;
     this.writer = new StatusWriter(o.kube, o.log, this.m, this.stats);
     const changed = (): void => this.kick();
-    this.pools = new Reflector(o.kube, POOLS, { optional: true, monotonic: true }, changed, o.log);
+    this.poolsGvr = o.pools ?? RESOURCES.poolsV2;
+    this.pools = new Reflector(o.kube, this.poolsGvr, { optional: true, monotonic: true }, changed, o.log);
     this.services = new Reflector(o.kube, RESOURCES.services, { monotonic: true }, changed, o.log);
     this.eventSink = o.events === false ? undefined : new EventSink(o.kube, o.log, () => this.m.eventDropped());
     this.elector = new GroupElector({
@@ -218,7 +233,7 @@ export class PoolController {
   }
 
   private async writePool(w: PoolWrite): Promise<boolean> {
-    const ok = await this.writer.put(POOLS, w.after, this.pools, "pools");
+    const ok = await this.writer.put(this.poolsGvr, w.after, this.pools, "pools");
     if (typeof ok === "string") return ok === "gone";
     this.stats.poolWrites++;
     if (this.memory) confirmWrite(this.memory, "pool", w.before, ok);

@@ -264,3 +264,15 @@ test("the real @kubernetes/client-node typed APIs read what the controller wrote
     assert.equal(p2.status.conditions.find((c) => c.type === "cilium.io/IPsTotal")?.message, "4");
   });
 });
+
+test("pools: cilium.io/v2 when served, else v2alpha1 (older Cilium CRDs)", async () => {
+  const { poolResource } = await import("../../../src/adapters/controller/controller.ts");
+  const h = await harness();
+  try {
+    assert.equal((await poolResource(h.kube)).version, "v2");
+    h.srv.faults.fail.push({ verb: "list", resource: "ciliumloadbalancerippools", status: 404, count: 1 });
+    assert.equal((await poolResource(h.kube)).version, "v2alpha1");
+  } finally {
+    await h.close();
+  }
+});

@@ -62,9 +62,10 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
   const identity = str(opts["identity"]) ?? ctx.env["POD_NAME"] ?? hostname();
 
   const { connectFromFlags } = await import("../../../adapters/kube/connect.ts");
+  const RESOURCES_V2 = (await import("../../../adapters/kube/types.ts")).RESOURCES.poolsV2;
   const { countingKube } = await import("../../../adapters/announce/kube.ts");
   const { detectCiliumLbIpam } = await import("../../../adapters/controller/detect.ts");
-  const { PoolController } = await import("../../../adapters/controller/controller.ts");
+  const { PoolController, poolResource } = await import("../../../adapters/controller/controller.ts");
   const { controllerMetrics, NO_METRICS } = await import("../../../adapters/controller/metrics.ts");
 
   let metrics = NO_METRICS;
@@ -101,8 +102,10 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
     cilium: evidence.disabledByConfig ? "LB-IPAM disabled in cilium-config" : evidence.active.length > 0 ? "active; pool status left to it" : "not detected",
   });
 
+  const pools = await poolResource(kube);
+  if (pools !== RESOURCES_V2) log.info("cilium.io/v2 pools are not served; using cilium.io/v2alpha1");
   const controller = new PoolController({
-    kube, log, settings, scope, identity, leaseNamespace, timing, now: () => ctx.now(), metrics, writeConcurrency: concurrency, events: opts["events"] !== false,
+    kube, log, settings, scope, identity, leaseNamespace, timing, now: () => ctx.now(), metrics, writeConcurrency: concurrency, events: opts["events"] !== false, pools,
   });
   const signal = ctx.trapSignals();
   const keepAlive = setInterval(() => {}, 1 << 30);
