@@ -160,6 +160,33 @@ test("refuses to start when Cilium's LB-IPAM is evidently active, with a clear m
   }
 });
 
+test("detection: enable-lb-ipam \"false\" in cilium-config overrides a running operator; a stale operator Lease is no evidence", async () => {
+  const h = await harness();
+  try {
+    const kc = h.srv.kubeconfigPath();
+    const leases = { group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true };
+    await h.kube.create(leases, {
+      apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "cilium-operator-resource-lock", namespace: "kube-system" },
+      spec: { holderIdentity: "cilium-operator-abc", leaseDurationSeconds: 15, renewTime: "2020-01-01T00:00:00.000000Z" },
+    });
+    let c = spawnController(kc, "c1");
+    await c.waitFor(/cilium="not detected"/);
+    await c.waitFor(/lease acquired; reconciling/);
+    assert.equal(await c.stop("SIGTERM"), 0);
+    const lease = (await h.kube.get(leases, "cilium-operator-resource-lock", "kube-system"))!;
+    await h.kube.update(leases, { ...lease, spec: { ...(lease["spec"] as Raw), renewTime: new Date().toISOString().replace("Z", "000Z") } });
+    await h.kube.create({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true }, {
+      apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cilium-config", namespace: "kube-system" }, data: { "enable-lb-ipam": "false" },
+    });
+    c = spawnController(kc, "c1");
+    await c.waitFor(/cilium="LB-IPAM disabled in cilium-config"/);
+    await c.waitFor(/lease acquired; reconciling/);
+    assert.equal(await c.stop("SIGTERM"), 0);
+  } finally {
+    await h.close();
+  }
+});
+
 async function waitUntil(fn: () => Promise<boolean>, ms: number): Promise<void> {
   const t0 = Date.now();
   while (Date.now() - t0 < ms) {

@@ -61,6 +61,8 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
   };
   const identity = str(opts["identity"]) ?? ctx.env["POD_NAME"] ?? hostname();
 
+  // Trapped before any request: a SIGTERM while detection or the first list runs still exits 0.
+  const signal = ctx.trapSignals();
   const { connectFromFlags } = await import("../../../adapters/kube/connect.ts");
   const RESOURCES_V2 = (await import("../../../adapters/kube/types.ts")).RESOURCES.poolsV2;
   const { countingKube } = await import("../../../adapters/announce/kube.ts");
@@ -107,7 +109,6 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
   const controller = new PoolController({
     kube, log, settings, scope, identity, leaseNamespace, timing, now: () => ctx.now(), metrics, writeConcurrency: concurrency, events: opts["events"] !== false, pools,
   });
-  const signal = ctx.trapSignals();
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     if (registry !== undefined && metricsAddr !== undefined) {
