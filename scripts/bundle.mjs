@@ -22,7 +22,7 @@ for (const name of readdirSync(dist)) if (name.startsWith("lbctl")) rmSync(new U
 // Node 20 loses a vm.Script's importModuleDynamically for functions that come from a code cache
 // ("A dynamic import callback was not specified"), so the bundle must contain no import(): a
 // dynamic import of an external package becomes a deferred require() of it instead.
-const EXTERNAL = ["@kubernetes/client-node", "yaml", "cli-table3"];
+const EXTERNAL = ["@kubernetes/client-node", "yaml", "cli-table3", "prom-client"];
 const dynamicImportAsRequire = {
   name: "dynamic-import-as-require",
   setup(b) {

@@ -8,10 +8,12 @@ export interface Faults {
   forbid: { verb: string; resource: string }[];
   /** The next N requests get their connection destroyed without a response. */
   dropRequests: number;
+  /** The next `count` requests matching verb/resource ("*" matches any) get this HTTP status. */
+  fail: { verb: string; resource: string; status: number; count: number }[];
 }
 
 export function noFaults(): Faults {
-  return { delayMs: 0, forbid: [], dropRequests: 0 };
+  return { delayMs: 0, forbid: [], dropRequests: 0, fail: [] };
 }
 
 export function forbidden(f: Faults, verb: string, group: string, resource: string, namespace: string | undefined, user: string): StatusError | undefined {
@@ -26,4 +28,13 @@ export function forbidden(f: Faults, verb: string, group: string, resource: stri
     `${what} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`,
     { kind: base, group },
   );
+}
+
+/** An injected failure (409 Conflict, 500, 503...) for the next matching request, if any. */
+export function injected(f: Faults, verb: string, resource: string, name: string): StatusError | undefined {
+  const hit = f.fail.find((x) => x.count > 0 && (x.verb === "*" || x.verb === verb) && (x.resource === "*" || x.resource === resource));
+  if (!hit) return undefined;
+  hit.count--;
+  if (hit.status === 409) return new StatusError(409, "Conflict", `Operation cannot be fulfilled on ${resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+  return new StatusError(hit.status, hit.status === 503 ? "ServiceUnavailable" : "InternalError", `injected failure ${hit.status}`);
 }

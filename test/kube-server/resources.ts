@@ -28,6 +28,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t("", "v1", "services", "Service", true, true, ["svc"]),
   t("", "v1", "pods", "Pod", true, true, ["po"]),
   t("", "v1", "configmaps", "ConfigMap", true, false, ["cm"]),
+  t("", "v1", "events", "Event", true, false, ["ev"]),
+  t("apps", "v1", "deployments", "Deployment", true, true, ["deploy"]),
   t("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, false),
   t("coordination.k8s.io", "v1", "leases", "Lease", true, false),
   t("cilium.io", "v2", "ciliumloadbalancerippools", "CiliumLoadBalancerIPPool", false, true, ["ippools", "ippool", "lbippool", "lbippools"]),

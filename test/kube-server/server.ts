@@ -10,8 +10,9 @@ import { parseRoute, type Route } from "./route.ts";
 import * as h from "./handlers.ts";
 import * as disc from "./discovery.ts";
 import { serveWatch } from "./watch.ts";
+import { toTable, wantsTable } from "./table.ts";
 import { StatusError, statusObject } from "./status.ts";
-import { forbidden, noFaults, type Faults } from "./faults.ts";
+import { forbidden, injected, noFaults, type Faults } from "./faults.ts";
 import { writeKubeconfig, type KubeconfigOptions } from "./kubeconfig.ts";
 
 export interface TestApiServerOptions {
@@ -123,6 +124,8 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
     const resource = route.subresource ? `${route.rt.resource}/${route.subresource}` : route.rt.resource;
     const denied = forbidden(faults, verb, route.rt.group, resource, route.namespace, user);
     if (denied) throw denied;
+    const failure = injected(faults, verb, resource, route.name ?? "");
+    if (failure) throw failure;
     if (verb === "watch") {
       const sel = h.selectors(q);
       const timeout = q.get("timeoutSeconds");
@@ -150,6 +153,7 @@ export async function startTestApiServer(opts: TestApiServerOptions = {}): Promi
     else if (verb === "patch") reply = h.patch(store, route, body, req.headers["content-type"] ?? "");
     else if (verb === "delete" || verb === "deletecollection") reply = h.remove(store, route, q);
     else throw new StatusError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
+    if ((verb === "list" || verb === "get") && wantsTable(req.headers.accept)) return send(res, reply.status, toTable(route.rt, reply.body, q.get("includeObject")));
     send(res, reply.status, reply.body);
   };
 

@@ -28,7 +28,9 @@ export function kubeLeaseStore(kube: Kube, namespace: string, cache: Reflector |
     },
     async create(name, record, annotations) {
       try {
-        cache?.put(await kube.create(RESOURCES.leases, obj(name, record, annotations)));
+        // Not `cache?.put(await …)`: without a cache that would skip the request itself.
+        const created = await kube.create(RESOURCES.leases, obj(name, record, annotations));
+        cache?.put(created);
         return true;
       } catch (err) {
         if (isConflict(err)) return false;
@@ -40,7 +42,8 @@ export function kubeLeaseStore(kube: Kube, namespace: string, cache: Reflector |
     },
     async update(name, record, resourceVersion, annotations) {
       try {
-        cache?.put(await kube.update(RESOURCES.leases, obj(name, record, annotations, resourceVersion)));
+        const updated = await kube.update(RESOURCES.leases, obj(name, record, annotations, resourceVersion));
+        cache?.put(updated);
         return true;
       } catch (err) {
         if (isConflict(err)) return false;

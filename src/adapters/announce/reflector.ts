@@ -10,6 +10,12 @@ export interface ReflectorOptions {
   readonly fieldSelector?: string | undefined;
   /** A missing resource (CRD not installed) is an empty set, retried slowly, not an error. */
   readonly optional?: boolean | undefined;
+  /**
+   * Never let an older copy replace a newer one (resourceVersions compared as integers, as
+   * etcd issues them): a watch event that predates our own write, or our write's answer
+   * arriving after the object's deletion. For writers that allocate from the cache.
+   */
+  readonly monotonic?: boolean | undefined;
 }
 
 export class Reflector {
@@ -35,9 +41,50 @@ export class Reflector {
     this.abort.abort();
   }
 
+  /** Deletions seen, by key → resourceVersion (monotonic mode only). */
+  private readonly tombstones = new Map<string, number>();
+
   /** Replaces the cached copy after our own write, before the watch event arrives. */
   put(obj: KubeObject): void {
-    this.items.set(keyOf(obj), obj);
+    this.upsert(obj);
+  }
+
+  /** Drops an object our write found gone (404), unless a newer copy arrived meanwhile. */
+  forget(key: string): void {
+    const cur = this.items.get(key);
+    if (this.opts.monotonic && cur !== undefined) this.bury(key, rvOf(cur));
+    this.items.delete(key);
+  }
+
+  private bury(key: string, rv: number): void {
+    this.tombstones.set(key, rv);
+    // Bounded: only recent deletions can race with a write's answer.
+    if (this.tombstones.size > 10_000) this.tombstones.delete(this.tombstones.keys().next().value!);
+  }
+
+  /** false when the cache already had this version or a newer one (monotonic mode). */
+  private upsert(obj: KubeObject): boolean {
+    const key = keyOf(obj);
+    const rv = rvOf(obj);
+    // Not an integer resourceVersion (0): nothing to compare, the newest arrival wins.
+    if (this.opts.monotonic && rv > 0) {
+      const cur = this.items.get(key);
+      // Equal: the watch echo of our own write, already cached from its answer: no change.
+      if (cur !== undefined && rvOf(cur) >= rv) return false;
+      const dead = this.tombstones.get(key);
+      if (dead !== undefined) {
+        if (dead >= rv) return false;
+        this.tombstones.delete(key);
+      }
+    }
+    this.items.set(key, obj);
+    return true;
+  }
+
+  private remove(obj: KubeObject): void {
+    const key = keyOf(obj);
+    if (this.opts.monotonic) this.bury(key, rvOf(obj));
+    this.items.delete(key);
   }
 
   private async run(): Promise<void> {
@@ -49,6 +96,7 @@ export class Reflector {
         const { items, resourceVersion } = await this.kube.list(this.gvr, { namespace: this.opts.namespace, fieldSelector: this.opts.fieldSelector });
         this.log.debug("listed", { resource: this.gvr.resource, items: items.length, rv: resourceVersion });
         this.items.clear();
+        this.tombstones.clear();
         for (const o of items) this.items.set(keyOf(o), o);
         this.synced = true;
         this.recovered();
@@ -63,8 +111,8 @@ export class Reflector {
             if (meta.resourceVersion) rv = meta.resourceVersion;
             this.log.debug("watch event", { resource: this.gvr.resource, type: ev.type, rv });
             if (ev.type === "BOOKMARK") continue;
-            if (ev.type === "DELETED") this.items.delete(keyOf(ev.object));
-            else this.items.set(keyOf(ev.object), ev.object);
+            if (ev.type === "DELETED") this.remove(ev.object);
+            else if (!this.upsert(ev.object)) continue;
             this.onChange(ev.object);
           }
           if (this.abort.signal.aborted) return;
@@ -115,4 +163,9 @@ export class Reflector {
 export function keyOf(o: KubeObject): string {
   const m = (o["metadata"] ?? {}) as { name?: string; namespace?: string };
   return `${m.namespace ?? ""}/${m.name ?? ""}`;
+}
+
+function rvOf(o: KubeObject): number {
+  const rv = Number((o["metadata"] as { resourceVersion?: string } | undefined)?.resourceVersion);
+  return Number.isSafeInteger(rv) ? rv : 0;
 }

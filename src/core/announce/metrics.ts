@@ -1,19 +1,21 @@
-// A small Prometheus registry: counters and gauges with labels, rendered in the text exposition
-// format (version 0.0.4). Pure: the HTTP endpoint lives in the adapter.
+// The announcer's metric values: counters and gauges with labels, kept by pure code (the per-frame
+// hot path uses pre-resolved handles, no label hashing). Exposition is prom-client's, in
+// src/adapters/metrics/ (exposeStore), which reads these values at scrape time.
 
 export type LabelValues = Readonly<Record<string, string>>;
 
 interface Family {
   readonly help: string;
   readonly type: "counter" | "gauge";
+  readonly labelNames: readonly string[];
   readonly values: Map<string, { labels: LabelValues; value: number }>;
 }
 
 export class Metrics {
-  private readonly families = new Map<string, Family>();
+  private readonly families_ = new Map<string, Family>();
 
-  constructor(defs: Readonly<Record<string, { help: string; type: "counter" | "gauge" }>>) {
-    for (const [name, d] of Object.entries(defs)) this.families.set(name, { ...d, values: new Map() });
+  constructor(defs: Readonly<Record<string, { help: string; type: "counter" | "gauge"; labelNames?: readonly string[] }>>) {
+    for (const [name, d] of Object.entries(defs)) this.families_.set(name, { ...d, labelNames: d.labelNames ?? [], values: new Map() });
   }
 
   inc(name: string, labels: LabelValues = {}, by = 1): void {
@@ -52,19 +54,18 @@ export class Metrics {
     return n;
   }
 
-  render(): string {
-    const out: string[] = [];
-    for (const [name, f] of this.families) {
-      out.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
-      // Unlabelled families with no sample still expose 0, so dashboards see the series at start.
-      if (f.values.size === 0 && f.type === "counter") out.push(`${name} 0`);
-      for (const { labels, value } of f.values.values()) out.push(`${name}${renderLabels(labels)} ${value}`);
-    }
-    return out.join("\n") + "\n";
+  /** The families and their declared label names (for the exposition adapter). */
+  families(): { name: string; help: string; type: "counter" | "gauge"; labelNames: readonly string[] }[] {
+    return [...this.families_.entries()].map(([name, f]) => ({ name, help: f.help, type: f.type, labelNames: f.labelNames }));
+  }
+
+  /** Current samples of one family. */
+  values(name: string): { labels: LabelValues; value: number }[] {
+    return [...this.family(name).values.values()];
   }
 
   private family(name: string): Family {
-    const f = this.families.get(name);
+    const f = this.families_.get(name);
     if (!f) throw new Error(`metric ${name} is not defined`);
     return f;
   }
@@ -74,24 +75,17 @@ function labelKey(labels: LabelValues): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k] ?? ""}`).join(",");
 }
 
-function renderLabels(labels: LabelValues): string {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return "";
-  const esc = (v: string): string => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-  return `{${keys.map((k) => `${k}="${esc(labels[k] ?? "")}"`).join(",")}}`;
-}
-
 /** The announcer's metrics. */
 export function announceMetrics(): Metrics {
   return new Metrics({
-    lbctl_announce_requests_total: { type: "counter", help: "ARP requests and neighbour solicitations received, by interface and family." },
-    lbctl_announce_replies_total: { type: "counter", help: "ARP replies and neighbour advertisements sent in answer, by interface and family." },
-    lbctl_announce_gratuitous_total: { type: "counter", help: "Gratuitous ARP and unsolicited NA frames sent, by interface and family." },
-    lbctl_announce_drops_total: { type: "counter", help: "Received frames not answered, by reason." },
-    lbctl_announce_duplicates_total: { type: "counter", help: "Duplicate episodes: another MAC answered or announced one of our addresses." },
+    lbctl_announce_requests_total: { type: "counter", labelNames: ["interface", "family"], help: "ARP requests and neighbour solicitations received, by interface and family." },
+    lbctl_announce_replies_total: { type: "counter", labelNames: ["interface", "family"], help: "ARP replies and neighbour advertisements sent in answer, by interface and family." },
+    lbctl_announce_gratuitous_total: { type: "counter", labelNames: ["interface", "family"], help: "Gratuitous ARP and unsolicited NA frames sent, by interface and family." },
+    lbctl_announce_drops_total: { type: "counter", labelNames: ["reason"], help: "Received frames not answered, by reason." },
+    lbctl_announce_duplicates_total: { type: "counter", labelNames: ["ip"], help: "Duplicate episodes: another MAC answered or announced one of our addresses." },
     lbctl_announce_leases_held: { type: "gauge", help: "Address-group leases currently held by this node." },
     lbctl_announce_addresses: { type: "gauge", help: "Addresses currently answered by this node." },
-    lbctl_announce_lease_transitions_total: { type: "counter", help: "Lease transitions of this node, by direction (acquired, lost, released)." },
-    lbctl_announce_api_requests_total: { type: "counter", help: "Requests sent to the Kubernetes API server, by verb and resource." },
+    lbctl_announce_lease_transitions_total: { type: "counter", labelNames: ["direction"], help: "Lease transitions of this node, by direction (acquired, lost, released)." },
+    lbctl_announce_api_requests_total: { type: "counter", labelNames: ["verb", "resource"], help: "Requests sent to the Kubernetes API server, by verb and resource." },
   });
 }

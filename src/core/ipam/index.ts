@@ -9,3 +9,8 @@ export { runLbIpam, type LbIpamResult, type ServiceInput } from "./lbipam.ts";
 export { writePoolStatus, writeServiceStatus, effectiveCondition, poolCounts, type PoolCounts } from "./status.ts";
 export { formatPath, type FieldError, type Raw } from "./decode.ts";
 export { isGroup, rangeEnabled, type Group, type PoolState, type RangeState, type SvcState } from "./state.ts";
+export { reconcileAdded } from "./incremental.ts";
+export {
+  reconcile, listOrder, poolInScope, POOL_INVALID, confirmWrite, type PassMemory,
+  type ReconcilePlan, type ServiceWrite, type PoolWrite, type ServiceEvent, type ControllerScope, type PoolUsage, type InvalidPool as RejectedPool,
+} from "./reconcile.ts";

@@ -18,6 +18,8 @@ export interface ServiceInput {
   readonly spec: ServiceSpec;
   /** status.loadBalancer.ingress as found (untyped). */
   readonly ingress: unknown;
+  /** status.conditions as found: LB-IPAM's own condition there is the evidence it handled the Service. */
+  readonly conditions?: unknown;
 }
 
 export interface LbIpamResult {
@@ -25,6 +27,12 @@ export interface LbIpamResult {
   readonly active: boolean;
   readonly pools: PoolState[];
   readonly services: SvcState[];
+  /**
+   * Adds one more Service to the end state, as phase 1 + phase 2 would treat it after every
+   * Service already in: for the live controller's fast path (core/ipam/incremental.ts says when
+   * that equals a full batch). The state is appended to `services`.
+   */
+  add(svc: ServiceInput): SvcState;
 }
 
 export function runLbIpam(pools: readonly PoolSpec[], services: readonly ServiceInput[], settings: LbIpamSettings): LbIpamResult {
@@ -33,23 +41,42 @@ export function runLbIpam(pools: readonly PoolSpec[], services: readonly Service
   for (const p of poolStates) p.conflict = conflicts.get(p.spec.name);
   const engine = new Engine(poolStates, settings);
   const active = poolStates.length > 0;
-  const states = services.map((svc) => {
-    const ignored = active ? ignoreReason(svc.spec, settings) : "LB-IPAM is dormant: no valid CiliumLoadBalancerIPPool";
-    const s: SvcState = {
-      spec: svc.spec,
-      ignored,
-      families: requestedFamilies(svc.spec, settings),
-      allocs: [],
-      ingress: Array.isArray(svc.ingress) ? svc.ingress : [],
-      ingressChanged: false,
-      condition: undefined,
-    };
-    return s;
-  });
+  const states = services.map((svc) => svcState(svc, active, settings));
   const handled = states.filter((s) => s.ignored === undefined);
   for (const s of handled) engine.importIngress(s);
   for (const s of handled) if (!engine.satisfied(s)) engine.allocate(s);
-  return { active, pools: poolStates, services: states };
+  return {
+    active,
+    pools: poolStates,
+    services: states,
+    add(svc) {
+      const s = svcState(svc, active, settings);
+      if (s.ignored === undefined) {
+        engine.importIngress(s);
+        if (!engine.satisfied(s)) engine.allocate(s);
+      }
+      states.push(s);
+      return s;
+    },
+  };
+}
+
+function svcState(svc: ServiceInput, active: boolean, settings: LbIpamSettings): SvcState {
+  const reason = ignoreReason(svc.spec, settings);
+  const carried = C.findCondition(svc.conditions, C.SERVICE_CONDITION) !== undefined;
+  // Dormant: only a Service that carries LB-IPAM's condition is touched; it held (or waited
+  // for) an IP of the pools that are gone, so it is stripped with no_pool (spec §2.1).
+  const ignored = active || (reason === undefined && carried) ? reason : (reason ?? "LB-IPAM is dormant: no valid CiliumLoadBalancerIPPool");
+  return {
+    spec: svc.spec,
+    ignored,
+    release: reason !== undefined && carried && (svc.spec.type !== "LoadBalancer" || settings.releaseForeignClasses !== false),
+    families: requestedFamilies(svc.spec, settings),
+    allocs: [],
+    ingress: Array.isArray(svc.ingress) ? svc.ingress : [],
+    ingressChanged: false,
+    condition: undefined,
+  };
 }
 
 class Engine {

@@ -106,8 +106,9 @@ export function computePoolPlan(objects: readonly PlanInput[], settings: LbIpamS
       const status = m.obj["status"];
       const lb = status && typeof status === "object" ? (status as Raw)["loadBalancer"] : undefined;
       const ingress = lb && typeof lb === "object" ? (lb as Raw)["ingress"] : undefined;
+      const conditions = status && typeof status === "object" ? (status as Raw)["conditions"] : undefined;
       order.push({ kind: "svc", m, idx: services.length });
-      services.push({ spec: d.svc, ingress });
+      services.push({ spec: d.svc, ingress, conditions });
     }
   }
 
@@ -124,7 +125,7 @@ export function computePoolPlan(objects: readonly PlanInput[], settings: LbIpamS
       items.push(out);
     } else {
       const st = o.idx === undefined ? undefined : result.services[o.idx];
-      const out = st && result.active ? writeServiceStatus(o.m.obj, st, now) : o.m.obj;
+      const out = st ? writeServiceStatus(o.m.obj, st, now) : o.m.obj;
       if (st) serviceOut[o.idx!] = out;
       items.push(out);
     }

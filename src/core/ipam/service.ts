@@ -145,6 +145,11 @@ export interface LbIpamSettings {
   readonly lbClasses: readonly string[];
   /** Drop imported IPs in disabled/conflicting pools and reserved addresses, as a restart does. */
   readonly ciliumRestartQuirks: boolean;
+  /**
+   * Release ignored Services of a foreign class that carry LB-IPAM's condition (default true).
+   * `pool controller --lb-class` sets false: other classes may belong to a running Cilium.
+   */
+  readonly releaseForeignClasses?: boolean;
 }
 
 export const DEFAULT_SETTINGS: LbIpamSettings = {

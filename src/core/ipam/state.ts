@@ -59,6 +59,11 @@ export interface SvcState {
   readonly spec: ServiceSpec;
   /** Why LB-IPAM leaves it alone; undefined when handled. */
   readonly ignored: string | undefined;
+  /**
+   * Ignored, yet carrying LB-IPAM's condition: responsibility ended (type changed away from
+   * LoadBalancer, or a class LB-IPAM does not serve), so all ingress and the condition go (§2.1).
+   */
+  readonly release: boolean;
   readonly families: readonly Family[];
   readonly allocs: Group[];
   /** status.loadBalancer.ingress as it will be written. */

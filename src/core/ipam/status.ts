@@ -52,7 +52,7 @@ export function writePoolStatus(obj: Raw, p: PoolState, now: string): Raw {
 
 /** The Service as LB-IPAM leaves it; the same object when it would not write (§2.5). */
 export function writeServiceStatus(obj: Raw, s: SvcState, now: string): Raw {
-  if (s.ignored !== undefined) return obj;
+  if (s.ignored !== undefined) return s.release ? releasedStatus(obj) : obj;
   const status = statusOf(obj);
   let conditions: unknown[] = Array.isArray(status["conditions"]) ? status["conditions"] : [];
   let condChanged = false;
@@ -67,6 +67,18 @@ export function writeServiceStatus(obj: Raw, s: SvcState, now: string): Raw {
   else delete lb["ingress"];
   status["loadBalancer"] = lb;
   if (conditions.length > 0) status["conditions"] = conditions;
+  return { ...obj, status };
+}
+
+/** Responsibility ended: every ingress entry cleared and LB-IPAM's condition removed (§2.1). */
+function releasedStatus(obj: Raw): Raw {
+  const status = statusOf(obj);
+  const lb = isRecord(status["loadBalancer"]) ? { ...status["loadBalancer"] } : {};
+  delete lb["ingress"];
+  status["loadBalancer"] = lb;
+  const conditions = Array.isArray(status["conditions"]) ? status["conditions"].filter((c) => !(isRecord(c) && c["type"] === C.SERVICE_CONDITION)) : [];
+  if (conditions.length > 0) status["conditions"] = conditions;
+  else delete status["conditions"];
   return { ...obj, status };
 }
 

@@ -1,15 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { announceMetrics } from "../../../src/core/announce/metrics.ts";
+import { createRegistry, exposeStore } from "../../../src/adapters/metrics/registry.ts";
 import { formatLogLine } from "../../../src/core/announce/log-format.ts";
 
-test("metrics: counters with labels in Prometheus text format", () => {
+test("metrics: counters with labels in Prometheus text format (prom-client exposition)", async () => {
   const m = announceMetrics();
   m.inc("lbctl_announce_requests_total", { interface: "eth0", family: "ipv4" });
   m.inc("lbctl_announce_requests_total", { family: "ipv4", interface: "eth0" }, 2);
   m.set("lbctl_announce_leases_held", {}, 3);
   m.inc("lbctl_announce_drops_total", { reason: 'we"ird' });
-  const text = m.render();
+  const registry = await createRegistry();
+  exposeStore(registry, m);
+  const text = await registry.render();
   assert.match(text, /^# HELP lbctl_announce_requests_total /m);
   assert.match(text, /^# TYPE lbctl_announce_requests_total counter$/m);
   assert.match(text, /^lbctl_announce_requests_total\{family="ipv4",interface="eth0"\} 3$/m);

@@ -45,9 +45,12 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
       throw new LbctlError(`--interfaces: no usable interface matches "${config.interfacesText ?? ".*"}" (Ethernet, broadcast, not a bond/bridge member)`);
     }
     if (config.metricsAddr !== undefined) {
-      const { startMetricsServer } = await import("../../../adapters/announce/metrics-server.ts");
+      const { createRegistry, exposeStore } = await import("../../../adapters/metrics/registry.ts");
+      const { startMetricsServer } = await import("../../../adapters/metrics/server.ts");
       try {
-        const s = await startMetricsServer(config.metricsAddr, metrics, () => engine.interfaces().length > 0);
+        const registry = await createRegistry();
+        exposeStore(registry, metrics);
+        const s = await startMetricsServer(config.metricsAddr, registry, () => engine.interfaces().length > 0);
         server = s;
         log.info("metrics listening", { address: s.address });
       } catch (err) {

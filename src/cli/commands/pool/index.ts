@@ -43,4 +43,26 @@ export function registerPool(program: Command, runner: Runner): void {
   planOptions(pool.command("check"), "table|json|yaml")
     .description("Exit 1 with one line per problem if a pool conflicts or is invalid, or a handled Service would stay pending")
     .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./check.ts")).poolCheck(runner.ctx, cmd.optsWithGlobals())));
+
+  pool
+    .command("controller")
+    .description("Live LB-IPAM: assign EXTERNAL-IPs from CiliumLoadBalancerIPPools and write them to Services (leader-elected)")
+    .option("--lb-class <class>", "Serve only Services of this loadBalancerClass, from pools labelled lbctl.io/lb-class=<class> (required when Cilium's LB-IPAM is active)")
+    .addOption(new Option("--ipv4 <bool>", "Operator enable-ipv4: true|false").default("true"))
+    .addOption(new Option("--ipv6 <bool>", "Operator enable-ipv6: true|false").default("true"))
+    .option("--identity <name>", "Lease holder identity (default: $POD_NAME, then the hostname)")
+    .option("--lease-namespace <ns>", "Namespace of the controller Lease (default: $POD_NAMESPACE, then kube-system)")
+    .option("--lease-duration <duration>", "Lease duration (default 15s)")
+    .option("--lease-renew-deadline <duration>", "Stop writing when no renew succeeded for this long (default 5s)")
+    .option("--lease-retry-period <duration>", "Interval between election attempts (default 2s)")
+    .option("--cilium-namespace <ns>", "Where to look for Cilium's operator and cilium-config (default kube-system)")
+    .option("--write-concurrency <n>", "Status writes in flight at once (default 16)")
+    .option("--no-events", "Do not record Kubernetes Events on Services")
+    .addOption(new Option("--log-format <format>", "Log format on stderr").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--log-level <level>", "Least severe level logged").choices(["debug", "info", "warn", "error"]).default("info"))
+    .option("--metrics-addr <host:port>", "Serve Prometheus metrics on http://host:port/metrics")
+    .addHelpText("after", "\nExamples:\n  # In the cluster (docs/deploy/pool-controller.yaml): two replicas, one leader\n  lbctl pool controller --metrics-addr :9474\n\n  # Next to a running Cilium: serve only Services of your own class\n  lbctl pool controller --lb-class lbctl.io/l2")
+    .action(
+      runner.action(async (_opts: unknown, cmd: Command) => (await import("./controller.ts")).runPoolController(runner.ctx, cmd.optsWithGlobals())),
+    );
 }

@@ -1,6 +1,7 @@
-// `--metrics-addr`: Prometheus text exposition on /metrics and a liveness answer on /healthz.
+// `--metrics-addr`: Prometheus exposition on /metrics and a liveness answer on /healthz, for
+// every long-running command.
 import { createServer, type Server } from "node:http";
-import type { Metrics } from "../../core/announce/metrics.ts";
+import type { MetricsRegistry } from "./registry.ts";
 
 export interface MetricsServer {
   readonly address: string;
@@ -16,7 +17,7 @@ export function parseListenAddr(s: string): { host: string; port: number } | und
   return { host: m[1] ?? (m[2] === "" ? "0.0.0.0" : (m[2] ?? "0.0.0.0")), port };
 }
 
-export async function startMetricsServer(addr: string, metrics: Metrics, healthy: () => boolean): Promise<MetricsServer> {
+export async function startMetricsServer(addr: string, metrics: MetricsRegistry, healthy: () => boolean): Promise<MetricsServer> {
   const where = parseListenAddr(addr);
   if (!where) throw new Error(`--metrics-addr: "${addr}" is not host:port`);
   const server: Server = createServer((req, res) => {
@@ -24,7 +25,10 @@ export async function startMetricsServer(addr: string, metrics: Metrics, healthy
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405).end();
     } else if (path === "/metrics") {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(metrics.render());
+      metrics.render().then(
+        (text) => res.writeHead(200, { "content-type": metrics.contentType }).end(text),
+        (err: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${(err as Error).message}\n`),
+      );
     } else if (path === "/healthz") {
       const ok = healthy();
       res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "unhealthy\n");
