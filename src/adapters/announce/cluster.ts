@@ -1,7 +1,7 @@
 // Cluster mode: from a snapshot of Services, policies, this Node and its local endpoints, plan
 // the address groups (core/announce/policy.ts), run one elector per candidate group, and hold
 // (answer for) exactly the addresses of the groups this node leads.
-import { planGroups, type AddressGroup, type L2Policy, type NodeInfo, type PolicyProblem, type ServiceInfo } from "../../core/announce/policy.ts";
+import { planGroups, type AddressGroup, type L2Policy, type NodeInfo, type PolicyProblem, type L2Service } from "../../core/announce/policy.ts";
 import type { LeaseTiming, StoredLease } from "../../core/announce/lease.ts";
 import { ANNOTATION_INTERFACES, ANNOTATION_IP, ANNOTATION_SERVICES } from "../../core/announce/lease-record.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
@@ -10,7 +10,7 @@ import type { Announcer } from "./announcer.ts";
 import type { Logger } from "./logger.ts";
 
 export interface ClusterSnapshot {
-  readonly services: readonly ServiceInfo[];
+  readonly services: readonly L2Service[];
   readonly policies: readonly L2Policy[];
   readonly node: NodeInfo | undefined;
   /** "ns/name" of Services with a ready endpoint on this node. */

@@ -6,7 +6,7 @@ import { connectKube, type ConnectOptions } from "../kube/connect.ts";
 import { RESOURCES, type Kube } from "../kube/types.ts";
 import type { AnnounceConfig } from "../../core/announce/options.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
-import { localEndpointServices, toNodeInfo, toPolicy, toPolicyStatus, toServiceInfo, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
+import { localEndpointServices, toNodeInfo, toPolicy, toPolicyStatus, toL2Service, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
 import { ClusterController } from "./cluster.ts";
 import type { Announcer } from "./announcer.ts";
 import { kubeLeaseStore } from "./kube-leases.ts";
@@ -83,7 +83,7 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
     if (!reflectors.every((r) => r.synced)) return;
     const node = [...nodes.items.values()][0];
     const problems = controller.update({
-      services: [...services.items.values()].map((s) => toServiceInfo(s as ServiceObject)),
+      services: [...services.items.values()].map((s) => toL2Service(s as ServiceObject)),
       policies: [...policies.items.values()].map((p) => toPolicy(p as PolicyObject)),
       node: node === undefined ? undefined : toNodeInfo(node as NodeObject),
       localEndpoints: localEndpointServices([...slices.items.values()] as EndpointSliceObject[], o.nodeName),

@@ -1,7 +1,7 @@
 // One pass of `l2 status`: read the objects, probe the addresses they announce (when asked),
 // and judge each one.
 import { collectAddresses, gatherStatus } from "../../core/l2status/gather.ts";
-import { toServiceInfo } from "../../core/announce/objects.ts";
+import { toL2Service } from "../../core/announce/objects.ts";
 import type { AddressStatus, ProbeResult } from "../../core/l2status/model.ts";
 import type { StatusObjects } from "./inputs.ts";
 import type { ServiceObject } from "../../core/announce/objects.ts";
@@ -34,7 +34,7 @@ export async function evaluateOnce(ctx: EvaluateHost, s: EvaluateSettings, load:
   const startProbe = (services: readonly ServiceObject[]): void => {
     const probe = s.probe;
     if (!probe || probing) return;
-    const { byIp } = collectAddresses(services.map(toServiceInfo));
+    const { byIp } = collectAddresses(services.map(toL2Service));
     const addresses = [...byIp.keys()].filter((ip) => !s.vips || s.vips.has(ip));
     // The probe runs while the remaining kinds are listed: wire time and API time overlap.
     probing = import("./probe-run.ts").then(({ probeOnTheWire }) => probeOnTheWire(addresses, { ...probe, env: ctx.env }));

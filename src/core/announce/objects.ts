@@ -1,10 +1,11 @@
 // Kubernetes objects as the API returns them (plain JSON; only the fields used), converted to
 // the announcer's own shapes. No client-library types: these are structural.
 import type { LeaseRecord, StoredLease } from "./lease.ts";
-import type { L2Policy, NodeInfo, ServiceInfo } from "./policy.ts";
+import type { L2Policy, NodeInfo, L2Service } from "./policy.ts";
 import type { PolicyCondition } from "./policy-status.ts";
 import type { LabelSelector } from "../selector.ts";
-import { vipIngressIps, type IngressEntry } from "../kube/ingress.ts";
+import type { IngressEntry } from "../kube/ingress.ts";
+import { parseService } from "../service/parse.ts";
 import { ENDPOINTSLICE_SERVICE_NAME_LABEL } from "../kube/labels.ts";
 
 interface Meta {
@@ -54,16 +55,22 @@ export interface LeaseObject {
   } | undefined;
 }
 
-export function toServiceInfo(o: ServiceObject): ServiceInfo {
+/**
+ * The announcer's view of a Service, through the one Service decoder (core/service/parse.ts), so
+ * the announcer and l2 status see exactly the VIPs `service list` shows. Fields it cannot read are
+ * left out here as there; the announcer has no place to report them.
+ */
+export function toL2Service(o: ServiceObject): L2Service {
+  const s = parseService(o, []);
   return {
-    namespace: o.metadata?.namespace ?? "default",
-    name: o.metadata?.name ?? "",
-    labels: o.metadata?.labels ?? {},
-    type: o.spec?.type,
-    loadBalancerClass: o.spec?.loadBalancerClass,
-    externalIPs: o.spec?.externalIPs ?? [],
-    ingressIPs: vipIngressIps(o.status?.loadBalancer?.ingress),
-    externalTrafficPolicy: o.spec?.externalTrafficPolicy,
+    namespace: s.namespace,
+    name: s.name,
+    labels: s.labels,
+    type: s.type,
+    loadBalancerClass: s.loadBalancerClass,
+    externalIPs: s.externalIPs,
+    ingressIPs: s.ingressIPs,
+    externalTrafficPolicy: s.etp,
   };
 }
 

@@ -8,7 +8,7 @@ import { compileSelector, type LabelSelector, type Labels } from "../selector.ts
 
 export const L2_ANNOUNCER_CLASS = "io.cilium/l2-announcer";
 
-export interface ServiceInfo {
+export interface L2Service {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Labels;
@@ -61,7 +61,7 @@ export interface AddressGroup {
 
 export interface PlanInput {
   readonly policies: readonly L2Policy[];
-  readonly services: readonly ServiceInfo[];
+  readonly services: readonly L2Service[];
   /** Omitted for a cluster-wide view (`announce status`): node selectors and interfaces are skipped. */
   readonly node?: NodeInfo | undefined;
   /** Interfaces on this node that may be used at all (after `-i`). */

@@ -193,7 +193,3 @@ export function requestedFamilies(svc: ServiceSpec, s: LbIpamSettings): readonly
 export function serviceKey(svc: { namespace: string; name: string }): string {
   return `${svc.namespace}/${svc.name}`;
 }
-
-export function formatIps(ips: readonly Ip[]): string[] {
-  return ips.map(formatIp);
-}

@@ -2,8 +2,8 @@
 // the API objects, reusing the announcer's own policy matching (planGroups, per-address groups
 // and lease names) so that `l2 status` judges exactly what `lbctl announce` would do.
 import { canonicalIp, compareIp, parseIp } from "../ip.ts";
-import { localEndpointServices, toPolicy, toServiceInfo, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../announce/objects.ts";
-import { L2_ANNOUNCER_CLASS, planGroups, type ServiceInfo } from "../announce/policy.ts";
+import { localEndpointServices, toPolicy, toL2Service, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../announce/objects.ts";
+import { L2_ANNOUNCER_CLASS, planGroups, type L2Service } from "../announce/policy.ts";
 import { isLive, leaseNameFor } from "../announce/lease-record.ts";
 import { LeaseIndex } from "./leases.ts";
 import type { AddressStatus, ProbeResult, StatusSummary, Verdict } from "./model.ts";
@@ -27,14 +27,14 @@ export interface L2StatusInput {
 interface Collected {
   services: Set<string>;
   sources: Set<"loadBalancer" | "externalIP">;
-  infos: ServiceInfo[];
+  infos: L2Service[];
 }
 
 /** Every address the Services carry, keyed by canonical text, plus LoadBalancers still pending. */
-export function collectAddresses(services: readonly ServiceInfo[]): { byIp: Map<string, Collected>; pending: ServiceInfo[] } {
+export function collectAddresses(services: readonly L2Service[]): { byIp: Map<string, Collected>; pending: L2Service[] } {
   const byIp = new Map<string, Collected>();
-  const pending: ServiceInfo[] = [];
-  const add = (raw: string, svc: ServiceInfo, source: "loadBalancer" | "externalIP"): void => {
+  const pending: L2Service[] = [];
+  const add = (raw: string, svc: L2Service, source: "loadBalancer" | "externalIP"): void => {
     const ip = canonicalIp(raw, { refuseMapped: true });
     if (ip === undefined) return;
     const c = byIp.get(ip) ?? { services: new Set(), sources: new Set(), infos: [] };
@@ -53,7 +53,7 @@ export function collectAddresses(services: readonly ServiceInfo[]): { byIp: Map<
 }
 
 export function gatherStatus(input: L2StatusInput): AddressStatus[] {
-  const infos = input.services.map(toServiceInfo);
+  const infos = input.services.map(toL2Service);
   const policies = input.policies.map(toPolicy);
   const { groups, problems } = planGroups({ policies, services: infos });
   const groupByIp = new Map(groups.map((g) => [g.ip, g]));
@@ -108,7 +108,7 @@ export function gatherStatus(input: L2StatusInput): AddressStatus[] {
   return out;
 }
 
-function unselectedWhy(infos: readonly ServiceInfo[], policyCount: number, problems: string): string | undefined {
+function unselectedWhy(infos: readonly L2Service[], policyCount: number, problems: string): string | undefined {
   const foreign = infos.map((s) => s.loadBalancerClass).filter((c): c is string => c !== undefined && c !== "" && c !== L2_ANNOUNCER_CLASS);
   if (foreign.length === infos.length && foreign.length > 0) return `loadBalancerClass ${foreign[0]} is not announced by L2 policies (only unset or ${L2_ANNOUNCER_CLASS})`;
   if (policyCount === 0) return `no CiliumL2AnnouncementPolicy exists${problems}`;

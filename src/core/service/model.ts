@@ -26,6 +26,8 @@ export interface ServiceInfo {
   readonly itp: TrafficPolicy;
   readonly healthCheckNodePort: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** spec.loadBalancerClass; undefined when unset. */
+  readonly loadBalancerClass: string | undefined;
 }
 
 export interface Endpoint {

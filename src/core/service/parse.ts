@@ -1,5 +1,7 @@
-// JSON objects → the compact model. Lenient like the agent: a malformed field is dropped with a
-// problem message rather than failing the whole listing.
+// JSON objects → the compact model: the one Service, EndpointSlice and Node decoder of the service
+// map, the announcer and l2 status (LB-IPAM keeps its own, which reports field paths and lines
+// for `pool check`). Lenient like the agent: a malformed field is dropped with a problem message
+// rather than failing the whole listing.
 import { canonicalIp } from "../ip.ts";
 import { vipIngressIps, type IngressEntry } from "../kube/ingress.ts";
 import { ENDPOINTSLICE_SERVICE_NAME_LABEL, HEADLESS_SERVICE_LABEL } from "../kube/labels.ts";
@@ -59,6 +61,7 @@ export function parseService(o: unknown, problems: string[]): ServiceInfo {
     itp: policy(spec["internalTrafficPolicy"]),
     healthCheckNodePort: num(spec["healthCheckNodePort"]),
     labels,
+    loadBalancerClass: typeof spec["loadBalancerClass"] === "string" ? spec["loadBalancerClass"] : undefined,
   };
 }
 

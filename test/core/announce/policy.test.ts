@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { leaseNameFor } from "../../../src/core/announce/lease-record.ts";
-import { planGroups, type L2Policy, type PlanInput, type ServiceInfo } from "../../../src/core/announce/policy.ts";
+import { planGroups, type L2Policy, type PlanInput, type L2Service } from "../../../src/core/announce/policy.ts";
 
-const svc = (o: Partial<ServiceInfo> & { name: string }): ServiceInfo => ({
+const svc = (o: Partial<L2Service> & { name: string }): L2Service => ({
   namespace: "default", labels: {}, type: "LoadBalancer", externalIPs: [], ingressIPs: [], ...o,
 });
 const all: L2Policy = { name: "all", loadBalancerIPs: true, externalIPs: true };
@@ -76,7 +76,7 @@ test("a bad selector disables that policy only, with a condition", () => {
 test("externalTrafficPolicy Local: candidate only with a ready local endpoint for every Local Service", () => {
   const local = svc({ name: "l", ingressIPs: ["192.0.2.10"], externalTrafficPolicy: "Local" });
   const cluster = svc({ name: "c", ingressIPs: ["192.0.2.10"], externalTrafficPolicy: "Cluster" });
-  const cases: [string, ServiceInfo[], string[], boolean][] = [
+  const cases: [string, L2Service[], string[], boolean][] = [
     ["Local with endpoint", [local], ["default/l"], true],
     ["Local without endpoint", [local], [], false],
     ["Cluster needs none", [cluster], [], true],

@@ -12,7 +12,7 @@ export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, un
   const { RESOURCES } = await import("../../../adapters/kube/types.ts");
   const { isNotFound } = await import("../../../adapters/kube/errors.ts");
   const { planGroups } = await import("../../../core/announce/policy.ts");
-  const { toPolicy, toServiceInfo } = await import("../../../core/announce/objects.ts");
+  const { toPolicy, toL2Service } = await import("../../../core/announce/objects.ts");
   const { groupStatuses } = await import("../../../core/announce/status-rows.ts");
   const { announceStatusView } = await import("../../views/announce-status.ts");
   const kube = connectKube(kubeFlags(opts, ctx.env));
@@ -25,7 +25,7 @@ export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, un
       }),
       kube.list(RESOURCES.leases, { namespace: ns }),
     ]);
-    const { groups, problems } = planGroups({ services: services.items.map((s) => toServiceInfo(s)), policies: policies.items.map((p) => toPolicy(p)) });
+    const { groups, problems } = planGroups({ services: services.items.map((s) => toL2Service(s)), policies: policies.items.map((p) => toPolicy(p)) });
     for (const p of problems) ctx.stderr.write(`warning: policy ${p.policy}: ${p.type}: ${p.message}\n`);
     await render(ctx, announceStatusView(groupStatuses(groups, leases.items, ctx.now())), format);
     return 0;
