@@ -20,7 +20,7 @@ function times(out: string): number[] {
 }
 
 test("IPv4 against the kernel responder, beside iputils arping: same lines, MACs and exit codes", async (t) => {
-  const lab = await NetnsLab.start(t, "arp4");
+  const lab = await NetnsLab.start(t, "arp4", { tools: ["arping"] });
   if (!lab) return;
   // one pair for lbctl, one for iputils, so that the two never see each other's frames
   const [mine, theirs] = await Promise.all([twoHosts(lab, "l"), twoHosts(lab, "i")]);
@@ -69,7 +69,7 @@ test("IPv4 against the kernel responder, beside iputils arping: same lines, MACs
 });
 
 test("IPv6 through NS/NA: same MAC as ndisc6, DAD, JSON, auto interface", async (t) => {
-  const lab = await NetnsLab.start(t, "arp6");
+  const lab = await NetnsLab.start(t, "arp6", { tools: ["ndisc6"] });
   if (!lab) return;
   const { a, b } = await twoHosts(lab);
   const [live, nd] = await Promise.all([

@@ -50,7 +50,7 @@ async function until(what: string, ms: number, fn: () => Promise<boolean>): Prom
 }
 
 test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the client's entry; SIGTERM handover; live policy; API outage", async (t) => {
-  const lab = await NetnsLab.start(t, "announce");
+  const lab = await NetnsLab.start(t, "announce", { tools: ["arping", "ndisc6", "curl"] });
   if (!lab) return;
   const srv = await startTestApiServer();
   t.after(() => srv.close());

@@ -10,7 +10,7 @@ const VIP6 = "2001:db8::50";
 const MAC_B = "02:00:00:00:00:0b";
 
 test("standalone: arping/ndisc6 get the announcer's MAC, the client learns the VIP, curl reaches it; SIGTERM exits 0 and stops answers", async (t) => {
-  const lab = await NetnsLab.start(t, "announce");
+  const lab = await NetnsLab.start(t, "announce", { tools: ["arping", "ndisc6", "curl"] });
   if (!lab) return;
   const { a, b } = await twoHosts(lab);
   // The VIP is bound on b's lo so a local server can accept it; the kernel must not answer for it.
@@ -79,7 +79,7 @@ test("standalone: refuses a VIP another host answers for, unless --force", async
 });
 
 test("standalone: a hostile frame flood (garbage, random targets) never crashes it and gets no replies", async (t) => {
-  const lab = await NetnsLab.start(t, "announce");
+  const lab = await NetnsLab.start(t, "announce", { tools: ["arping", "curl"] });
   if (!lab) return;
   const { a, b } = await twoHosts(lab);
   const ann = startAnnouncer(lab, b, ["-i", "^vB$", "--vip", VIP4, "--no-probe", "--gratuitous-count", "0", "--metrics-addr", "127.0.0.1:9474"]);
@@ -125,7 +125,7 @@ test("standalone: a hostile frame flood (garbage, random targets) never crashes 
 });
 
 test("standalone: interface down → silent; up → answers and re-announces; deleted and re-created → answers again", async (t) => {
-  const lab = await NetnsLab.start(t, "announce");
+  const lab = await NetnsLab.start(t, "announce", { tools: ["arping"] });
   if (!lab) return;
   const { a, b } = await twoHosts(lab);
   const ann = startAnnouncer(lab, b, ["-i", "^vB$", "--vip", VIP4, "--no-probe", "--gratuitous-count", "2", "--gratuitous-interval", "200ms"]);

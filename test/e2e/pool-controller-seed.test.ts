@@ -6,7 +6,7 @@
 // Documentation addresses only (test/fixtures/seed-doc is the seed pool moved to 192.0.2.x).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,6 @@ import { spawnController } from "../helpers/pool-controller.ts";
 import { startTestApiServer } from "../kube-server/server.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/seed-doc/", import.meta.url));
-const KUBECTL = spawnSync("kubectl", ["version", "--client"], { stdio: "ignore" }).status === 0;
 const VIP = "192.0.2.211";
 const MAC = { c: "02:00:00:00:03:01", n1: "02:00:00:00:03:11", n2: "02:00:00:00:03:12", lab: "02:00:00:00:03:21" };
 const IP = { c: "192.0.2.1", n1: "192.0.2.11", n2: "192.0.2.12", lab: "192.0.2.100" };
@@ -43,8 +42,8 @@ async function until(what: string, ms: number, fn: () => Promise<boolean>): Prom
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
-test("seed story with lbctl alone: kubectl apply → EXTERNAL-IP → arping gets the holder's MAC → curl answered; delete → released", { skip: KUBECTL ? false : "kubectl not installed" }, async (t) => {
-  const lab = await NetnsLab.start(t, "seed");
+test("seed story with lbctl alone: kubectl apply → EXTERNAL-IP → arping gets the holder's MAC → curl answered; delete → released", async (t) => {
+  const lab = await NetnsLab.start(t, "seed", { tools: ["arping", "curl", "kubectl"] });
   if (!lab) return;
   const sw = await lab.ns("sw");
   await lab.bridge(sw, "br0");

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { isDocumentationAddress, NetnsLab, twoHosts } from "./netns.ts";
 
 test("netns lab: two hosts reach each other (iputils arping), processes are ours, teardown removes everything", async (t) => {
-  const lab = await NetnsLab.start(t, "lab");
+  const lab = await NetnsLab.start(t, "lab", { tools: ["arping"] });
   if (!lab) return;
   const { a, b } = await twoHosts(lab);
   const ping = await lab.exec(a, ["arping", "-I", "vA", "-f", "-c", "1", "-w", "2", "198.51.100.2"]);

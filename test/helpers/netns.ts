@@ -31,6 +31,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_pro
 import { promisify } from "node:util";
 import type { TestContext } from "node:test";
 import { LBCTL_BIN } from "./cli.ts";
+import { missingTools } from "./tools.ts";
 
 const run = promisify(execFile);
 let counter = 0;
@@ -78,9 +79,12 @@ export class NetnsLab {
     liveLabs.add(this);
   }
 
-  /** A lab torn down after the test; null after `t.skip(reason)` when namespaces are unavailable. */
-  static async start(t: TestContext, area: string): Promise<NetnsLab | null> {
-    const why = netnsUnavailable();
+  /**
+   * A lab torn down after the test; null after `t.skip(reason)` when namespaces are unavailable
+   * or a tool the test drives as a peer (`tools`: arping, ndisc6, curl, …) is not installed.
+   */
+  static async start(t: TestContext, area: string, o: { tools?: readonly string[] } = {}): Promise<NetnsLab | null> {
+    const why = netnsUnavailable() ?? missingTools(o.tools ?? []);
     if (why) {
       t.skip(why);
       return null;

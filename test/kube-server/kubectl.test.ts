@@ -1,14 +1,16 @@
 // Fidelity: the real kubectl (when installed) against the test API server: get, apply (create,
 // then a client-side apply patch), and get -w bounded by a timeout.
 import { test, before, after } from "node:test";
+import { missingTools } from "../helpers/tools.ts";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestApiServer, type TestApiServer } from "./server.ts";
 
-const KUBECTL = spawnSync("kubectl", ["version", "--client"], { stdio: "ignore" }).status === 0 ? "kubectl" : undefined;
+const NO_KUBECTL = missingTools(["kubectl"]);
+const KUBECTL = NO_KUBECTL === undefined ? "kubectl" : undefined;
 let srv: TestApiServer;
 let env: NodeJS.ProcessEnv;
 
@@ -45,7 +47,7 @@ spec:
   blocks: [{cidr: 192.0.2.0/28}]
 `;
 
-test("kubectl apply creates, re-apply patches, get reads back", { skip: KUBECTL ? false : "kubectl not installed" }, async () => {
+test("kubectl apply creates, re-apply patches, get reads back", { skip: NO_KUBECTL ?? false }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lbctl-apply-"));
   const f = join(dir, "m.yaml");
   writeFileSync(f, manifest("front"));
@@ -67,7 +69,7 @@ test("kubectl apply creates, re-apply patches, get reads back", { skip: KUBECTL 
   assert.match(r.err, /services "nope" not found/);
 });
 
-test("kubectl get -w streams changes", { skip: KUBECTL ? false : "kubectl not installed" }, async () => {
+test("kubectl get -w streams changes", { skip: NO_KUBECTL ?? false }, async () => {
   srv.store.put({ apiVersion: "v1", kind: "Service", metadata: { name: "watched", namespace: "w" }, spec: { ports: [{ port: 1 }] } });
   const child = spawn(KUBECTL!, ["get", "svc", "-n", "w", "-w", "-o", "name"], { env });
   let out = "";

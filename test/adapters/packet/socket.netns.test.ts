@@ -8,7 +8,7 @@ import { NetnsLab, twoHosts } from "../../helpers/netns.ts";
 const RESPONDER = fileURLToPath(new URL("./fixtures/ndp-responder.js", import.meta.url));
 
 test("addon: filter, multicast join, RX/TX timestamps, send, unref: answers ndisc6 for a VIP on lo", async (t) => {
-  const lab = await NetnsLab.start(t, "sock");
+  const lab = await NetnsLab.start(t, "sock", { tools: ["ndisc6"] });
   if (!lab) return;
   const { a, b } = await twoHosts(lab);
   await lab.ip(b, "addr", "add", "2001:db8::50/128", "dev", "lo"); // the kernel never answers NS for it
