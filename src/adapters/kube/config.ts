@@ -108,6 +108,19 @@ export function loadKubeConfig(o: KubeConfigOptions): LoadedConfig {
   if (!cluster) throw new LbctlError(`${origin}: context "${ctxName}" names cluster "${ctx.cluster}", which is not defined`, { code: "E_KUBECONFIG" });
   if (!cluster.server) throw new LbctlError(`${origin}: cluster "${cluster.name}" has no server URL`, { code: "E_KUBECONFIG" });
   if (ctx.user && !kc.getUser(ctx.user)) throw new LbctlError(`${origin}: context "${ctxName}" names user "${ctx.user}", which is not defined`, { code: "E_KUBECONFIG" });
+  let protocol: string;
+  try {
+    protocol = new URL(cluster.server).protocol;
+  } catch {
+    protocol = "";
+  }
+  if (protocol !== "https:" && protocol !== "http:") {
+    throw new LbctlError(`${origin}: cluster "${cluster.name}": server "${cluster.server}" is not an http:// or https:// URL`, { code: "E_KUBECONFIG" });
+  }
+  // A plain-HTTP server (`kubectl proxy`, http://127.0.0.1:8001) is used as kubectl uses it.
+  // client-node refuses http: unless insecure-skip-tls-verify is set, a flag that means nothing
+  // without TLS; setting it on this cluster only lifts that refusal.
+  if (protocol === "http:" && !cluster.skipTLSVerify) kc.clusters = kc.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c));
   return { kc, context: ctxName, server: cluster.server.replace(/\/+$/, ""), user: ctx.user ?? "", namespace: ctx.namespace || "default", origin };
 }
 

@@ -5,6 +5,7 @@ import * as https from "node:https";
 import * as http from "node:http";
 import type { LoadedConfig } from "./config.ts";
 import { apiError, transportError, type RequestDescription } from "./errors.ts";
+import { LbctlError } from "../../errors.ts";
 
 export interface HttpReply {
   readonly status: number;
@@ -33,7 +34,15 @@ export class Transport {
 
   private async options(spec: RequestSpec): Promise<https.RequestOptions & { url: URL }> {
     const opts: https.RequestOptions = { headers: {} };
-    await this.cfg.kc.applyToHTTPSOptions(opts);
+    try {
+      await this.cfg.kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      // Credentials that cannot be used (a missing CA, cert or key file, a failing exec plugin):
+      // one line naming the kubeconfig and the user, not an internal error.
+      const e = err as NodeJS.ErrnoException;
+      const what = e.code === "ENOENT" && e.path ? `${e.path}: no such file` : (e.message ?? String(err)).split("\n")[0];
+      throw new LbctlError(`${this.cfg.origin}: cannot use the credentials of user "${this.cfg.user}" for ${this.cfg.server}: ${what}`, { code: "E_KUBECONFIG", cause: err });
+    }
     const url = new URL(this.cfg.server + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const isHttps = url.protocol === "https:";

@@ -3,7 +3,7 @@
 // output. Every object keeps where it came from so errors can name file and line.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { LbctlError } from "../../errors.ts";
+import { LbctlError, UsageError } from "../../errors.ts";
 import type { KubeObject } from "../kube/types.ts";
 import { yamlDocuments, type ItemLocator, type Locator } from "./yaml.ts";
 
@@ -58,8 +58,13 @@ export interface LoadOptions {
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
-/** Loads every path in order. Never throws for user mistakes: they become problems. */
+/**
+ * Loads every path in order. Mistakes in the files become problems; the one mistake in the flag
+ * itself, an empty path (`-f "$UNSET"`), is a usage error: resolved, it would be the current
+ * directory, read recursively (kubectl refuses it the same way).
+ */
 export async function loadManifests(paths: readonly string[], opts: LoadOptions): Promise<ManifestSet> {
+  if (paths.some((p) => p.trim() === "")) throw new UsageError(`-f: empty path (an unset shell variable?); use -f . for the current directory`);
   const objects: ManifestObject[] = [];
   const problems: ManifestProblem[] = [];
   for (const p of paths) {

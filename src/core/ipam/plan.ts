@@ -109,6 +109,9 @@ export function computePoolPlan(objects: readonly PlanInput[], settings: LbIpamS
       const conditions = status && typeof status === "object" ? (status as Raw)["conditions"] : undefined;
       order.push({ kind: "svc", m, idx: services.length });
       services.push({ spec: d.svc, ingress, conditions });
+    } else {
+      const typo = misspeltKind(m.obj);
+      if (typo !== undefined) report(m, `${String(m.obj["kind"])} ${JSON.stringify(String((m.obj["metadata"] as Raw | undefined)?.["name"] ?? "<unnamed>"))}`, "error", { path: ["kind"], message: typo });
     }
   }
 
@@ -179,3 +182,34 @@ export function overlay<T extends PlanInput>(cluster: readonly T[], files: reado
   for (const f of files) if (!used.has(identity(f))) out.push(f);
   return out.map((m, order) => ({ ...m, source: { ...m.source, order } }));
 }
+
+const PLANNED_KINDS = ["CiliumLoadBalancerIPPool", "Service"] as const;
+
+/** Levenshtein distance, bounded: enough to tell a typo from another kind. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Why an object that is neither a pool nor a Service looks like a mistyped one (a `kind` within
+ * three edits of one, case aside), or undefined. Other kinds are skipped as before: dumps hold
+ * Deployments and the like. Without this a typo'd pool would be skipped silently and
+ * `pool check` would pass.
+ */
+function misspeltKind(obj: Raw): string | undefined {
+  const kind = obj["kind"];
+  if (typeof kind !== "string" || kind === "") return undefined;
+  for (const want of PLANNED_KINDS) {
+    if (kind !== want && (kind.toLowerCase() === want.toLowerCase() || (Math.abs(kind.length - want.length) <= 3 && distance(kind, want) <= 3))) {
+      return `unknown kind "${kind}" (did you mean ${want}?); object skipped`;
+    }
+  }
+  return undefined;
+}
+

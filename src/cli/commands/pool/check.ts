@@ -10,6 +10,9 @@ import { loadBalancerRows, poolRows } from "../../../core/ipam/report.ts";
 /** Problems found by planning (input problems are passed in, already printed on stderr). */
 export function checkProblems(plan: PoolPlan): string[] {
   const out: string[] = [];
+  // A gate must not pass on nothing: a failed `kustomize build | lbctl pool check -f -` gives
+  // empty input (kubectl says "no objects passed to apply").
+  if (plan.items.length === 0) out.push("no objects passed: the input holds no CiliumLoadBalancerIPPool or Service");
   for (const p of poolRows(plan)) {
     if (!p.valid) out.push(`pool ${p.name}: invalid (see the errors above); it allocates nothing`);
     else if (p.conflict !== undefined) out.push(`pool ${p.name}: conflicting: ${p.conflict}`);
