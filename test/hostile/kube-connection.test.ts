@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { runCli } from "../helpers/cli.ts";
+import { assertOneLine } from "./one-line.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lbt-kc-"));
 
@@ -61,12 +62,6 @@ for (const [name, cluster, user, want] of broken) {
   test(`kubeconfig: ${name} → one line naming it, exit 1, no internal error`, async () => {
     const kc = kubeconfig(name.replace(/\W+/g, "-"), cluster, user);
     const r = await runCli(["service", "list", "-A", "--kubeconfig", kc, "--request-timeout", "2s"]);
-    assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.stdout, "");
-    const lines = r.stderr.trimEnd().split("\n");
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0]!, want);
-    assert.ok(lines[0]!.includes(kc), `names the kubeconfig: ${lines[0]}`);
-    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    assertOneLine(r, want, { names: kc });
   });
 }

@@ -48,24 +48,32 @@ export class KubeClient implements Kube {
 
   async *pages(r: Gvr, opts: ListOptions = {}): AsyncIterable<ListResult> {
     let cont: string | undefined;
+    const seen = new Set<string>();
     const desc = this.desc("list", r, opts.namespace);
     do {
-      const reply = await this.http.request({
+      const spec = {
         method: "GET",
         path: resourcePath(r, opts.namespace),
         query: { limit: opts.pageSize ?? 500, continue: cont, labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined },
         desc,
-      });
-      const page = JSON.parse(reply.body) as { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-      const items = page.items ?? [];
+      };
+      const reply = await this.http.request(spec);
+      const page = listPage(reply.body);
+      if (typeof page === "string") throw this.http.notApi(reply, desc, page);
+      const items = page.items;
       // Typed lists may omit kind/apiVersion on items; put them back so objects stand alone.
       const apiVersion = r.group === "" ? r.version : `${r.group}/${r.version}`;
       for (const it of items) {
         it["kind"] ??= r.kind;
         it["apiVersion"] ??= apiVersion;
       }
-      cont = page.metadata?.continue || undefined;
-      yield { items, resourceVersion: page.metadata?.resourceVersion ?? "" };
+      cont = page.continue;
+      // A server that hands out a continue token it gave before would page forever.
+      if (cont !== undefined) {
+        if (seen.has(cont)) throw this.http.notApi(reply, desc, `it repeated the continue token ${JSON.stringify(cont.slice(0, 40))} (endless pagination)`);
+        seen.add(cont);
+      }
+      yield { items, resourceVersion: page.resourceVersion };
     } while (cont);
   }
 
@@ -81,8 +89,7 @@ export class KubeClient implements Kube {
 
   async get(r: Gvr, name: string, namespace?: string): Promise<KubeObject | undefined> {
     try {
-      const reply = await this.http.request({ method: "GET", path: resourcePath(r, namespace, name), desc: this.desc("get", r, namespace, name) });
-      return JSON.parse(reply.body) as KubeObject;
+      return (await this.http.json({ method: "GET", path: resourcePath(r, namespace, name), desc: this.desc("get", r, namespace, name) })) as KubeObject;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -92,32 +99,29 @@ export class KubeClient implements Kube {
   async create(r: Gvr, obj: KubeObject): Promise<KubeObject> {
     const { name, namespace } = meta(obj);
     const ns = namespace ?? (r.namespaced ? this.namespace : undefined);
-    const reply = await this.http.request({ method: "POST", path: resourcePath(r, ns), body: JSON.stringify(obj), contentType: "application/json", desc: this.desc("create", r, ns, name) });
-    return JSON.parse(reply.body) as KubeObject;
+    return (await this.http.json({ method: "POST", path: resourcePath(r, ns), body: JSON.stringify(obj), contentType: "application/json", desc: this.desc("create", r, ns, name) })) as KubeObject;
   }
 
   async update(r: Gvr, obj: KubeObject, opts: { subresource?: "status" } = {}): Promise<KubeObject> {
     const { name, namespace } = meta(obj);
     const ns = namespace ?? (r.namespaced ? this.namespace : undefined);
-    const reply = await this.http.request({
+    return (await this.http.json({
       method: "PUT",
       path: resourcePath(r, ns, name, opts.subresource),
       body: JSON.stringify(obj),
       contentType: "application/json",
       desc: this.desc("update", r, ns, name),
-    });
-    return JSON.parse(reply.body) as KubeObject;
+    })) as KubeObject;
   }
 
   async patch(r: Gvr, name: string, namespace: string | undefined, patch: unknown, type: PatchType = "merge", opts: { subresource?: "status" } = {}): Promise<KubeObject> {
-    const reply = await this.http.request({
+    return (await this.http.json({
       method: "PATCH",
       path: resourcePath(r, namespace, name, opts.subresource),
       body: JSON.stringify(patch),
       contentType: PATCH_TYPES[type],
       desc: this.desc("patch", r, namespace, name),
-    });
-    return JSON.parse(reply.body) as KubeObject;
+    })) as KubeObject;
   }
 
   async delete(r: Gvr, name: string, namespace?: string): Promise<boolean> {
@@ -138,3 +142,28 @@ export class KubeClient implements Kube {
     this.http.close();
   }
 }
+
+/**
+ * One list page as the API sends it (`{items: [objects…], metadata: {continue, resourceVersion}}`),
+ * or what is wrong with it: the one check of what a server sent for a list.
+ */
+export function listPage(body: string): { items: KubeObject[]; continue: string | undefined; resourceVersion: string } | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    return body.trim() === "" ? "an empty body" : "not JSON";
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return "not a JSON object";
+  const o = v as Record<string, unknown>;
+  const items = o["items"] ?? [];
+  if (!Array.isArray(items)) return `"items" is not a list`;
+  if (items.some((it) => typeof it !== "object" || it === null || Array.isArray(it))) return `"items" holds something that is not an object`;
+  const m = (typeof o["metadata"] === "object" && o["metadata"] !== null ? o["metadata"] : {}) as Record<string, unknown>;
+  return {
+    items: items as KubeObject[],
+    continue: typeof m["continue"] === "string" && m["continue"] !== "" ? m["continue"] : undefined,
+    resourceVersion: typeof m["resourceVersion"] === "string" ? m["resourceVersion"] : "",
+  };
+}
+

@@ -2,8 +2,9 @@
 // first one wins for duplicate names and current-context), then ~/.kube/config, then the
 // in-cluster service account. Unlike client-node's loadFromDefault it never falls back to
 // http://localhost:8080: no configuration is an error that says where it looked.
-import { existsSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { KubeConfig } from "@kubernetes/client-node";
 import { LbctlError } from "../../errors.ts";
 
@@ -21,19 +22,52 @@ export interface LoadedConfig {
   readonly namespace: string;
   /** Where the configuration came from, for messages. */
   readonly origin: string;
+  /** The user's kubectl `tokenFile`, absolute, read per request. */
+  readonly tokenFile: string | undefined;
 }
 
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 function loadFile(file: string): KubeConfig {
   if (!existsSync(file)) throw new LbctlError(`kubeconfig ${file}: no such file`, { code: "E_KUBECONFIG" });
-  const kc = new KubeConfig();
+  let text: string;
   try {
-    kc.loadFromFile(file);
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new LbctlError(`kubeconfig ${file}: cannot read: ${code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(err))}`, { code: "E_KUBECONFIG" });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     const msg = ((err as Error).message ?? String(err)).split("\n")[0];
     throw new LbctlError(`kubeconfig ${file}: cannot parse: ${msg}`, { code: "E_KUBECONFIG" });
   }
+  // kubectl: "no configuration has been provided" for an empty file.
+  if (raw === null || raw === undefined) throw new LbctlError(`kubeconfig ${file}: empty file (no clusters, contexts or users)`, { code: "E_KUBECONFIG" });
+  if (typeof raw !== "object" || Array.isArray(raw)) throw new LbctlError(`kubeconfig ${file}: not a kubeconfig (a YAML mapping with clusters, contexts and users)`, { code: "E_KUBECONFIG" });
+  for (const key of ["clusters", "contexts", "users"]) {
+    const v = (raw as Record<string, unknown>)[key];
+    if (v !== undefined && v !== null && !Array.isArray(v)) throw new LbctlError(`kubeconfig ${file}: "${key}" is not a list`, { code: "E_KUBECONFIG" });
+  }
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+    kc.makePathsAbsolute(dirname(file));
+  } catch (err) {
+    const msg = ((err as Error).message ?? String(err)).split("\n")[0];
+    throw new LbctlError(`kubeconfig ${file}: cannot parse: ${msg}`, { code: "E_KUBECONFIG" });
+  }
+  // client-node knows only "token-file"; kubectl's field is "tokenFile". Carry it on the user so
+  // the transport reads it per request, and a missing file is named instead of ignored.
+  const tokenFiles = new Map<string, string>();
+  for (const u of ((raw as { users?: unknown }).users ?? []) as unknown[]) {
+    const entry = u as { name?: unknown; user?: { tokenFile?: unknown } } | null;
+    const tf = entry?.user?.tokenFile;
+    if (typeof entry?.name === "string" && typeof tf === "string" && tf !== "") tokenFiles.set(entry.name, isAbsolute(tf) ? tf : resolve(dirname(file), tf));
+  }
+  if (tokenFiles.size > 0) kc.users = kc.users.map((u) => (tokenFiles.has(u.name) && !u.token ? ({ ...u, tokenFile: tokenFiles.get(u.name) } as typeof u) : u));
   return kc;
 }
 
@@ -121,6 +155,8 @@ export function loadKubeConfig(o: KubeConfigOptions): LoadedConfig {
   // client-node refuses http: unless insecure-skip-tls-verify is set, a flag that means nothing
   // without TLS; setting it on this cluster only lifts that refusal.
   if (protocol === "http:" && !cluster.skipTLSVerify) kc.clusters = kc.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c));
-  return { kc, context: ctxName, server: cluster.server.replace(/\/+$/, ""), user: ctx.user ?? "", namespace: ctx.namespace || "default", origin };
+  const user = ctx.user ? kc.getUser(ctx.user) : null;
+  const tokenFile = (user as { tokenFile?: string } | null)?.tokenFile;
+  return { kc, context: ctxName, server: cluster.server.replace(/\/+$/, ""), user: ctx.user ?? "", namespace: ctx.namespace || "default", origin, tokenFile };
 }
 

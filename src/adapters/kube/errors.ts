@@ -80,13 +80,17 @@ export function transportError(err: unknown, server: string, req: RequestDescrip
     const why = code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "host not found" : "no route to host";
     return new LbctlError(`cannot reach the API server at ${server}: ${why} (is the cluster up and the kubeconfig's server right?)`, { code: "E_KUBE_UNREACHABLE" });
   }
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG" || /wrong version number|packet length too long/i.test(e?.message ?? "")) {
+    return new LbctlError(`the API server at ${server} does not speak TLS (${code || "wrong version number"}): is it a plain-HTTP port? then its server URL is http://`, { code: "E_KUBE_TLS" });
+  }
   if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(e?.message ?? "")) {
-    return new LbctlError(`TLS verification of the API server at ${server} failed: ${e?.reason ?? e?.message ?? code} (${code || "TLS error"}; check certificate-authority in the kubeconfig)`, { code: "E_KUBE_TLS" });
+    const why = (e?.reason ?? e?.message ?? code).split("\n")[0]!.trim();
+    return new LbctlError(`TLS verification of the API server at ${server} failed: ${why} (${code || "TLS error"}; check certificate-authority in the kubeconfig)`, { code: "E_KUBE_TLS" });
   }
   if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/.test(e?.message ?? "")) {
     return new LbctlError(`the API server at ${server} closed the connection while trying to ${what} (${code || "socket hang up"})`, { code: "E_KUBE_RESET" });
   }
-  return new LbctlError(`cannot ${what} at ${server}: ${e?.message ?? String(err)}`, { code: "E_KUBE_TRANSPORT" });
+  return new LbctlError(`cannot ${what} at ${server}: ${(e?.message ?? String(err)).split("\n")[0]}`, { code: "E_KUBE_TRANSPORT" });
 }
 
 export function formatMs(ms: number): string {

@@ -36,7 +36,8 @@ export async function* watchStream(http: Transport, path: string, opts: WatchOpt
   try {
     for await (const line of lines) {
       if (line.trim() === "") continue;
-      const ev = JSON.parse(line) as { type: string; object: KubeObject };
+      const ev = watchEvent(line);
+      if (ev === undefined) throw http.notApi({ status, body: line, contentType: String(res.headers["content-type"] ?? "") }, desc, "a watch event that is not {type, object} JSON");
       if (ev.type === "ERROR") {
         const st = ev.object as { code?: number };
         throw http.failure(typeof st.code === "number" ? st.code : 500, JSON.stringify(ev.object), desc);
@@ -51,4 +52,20 @@ export async function* watchStream(http: Transport, path: string, opts: WatchOpt
     opts.signal?.removeEventListener("abort", onAbort);
     res.destroy();
   }
+}
+
+const WATCH_TYPES = new Set(["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]);
+
+/** One line of a watch stream, or undefined when it is not an event the API sends. */
+export function watchEvent(line: string): { type: string; object: KubeObject } | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== "object" || v === null) return undefined;
+  const { type, object } = v as { type?: unknown; object?: unknown };
+  if (typeof type !== "string" || !WATCH_TYPES.has(type) || typeof object !== "object" || object === null || Array.isArray(object)) return undefined;
+  return { type, object: object as KubeObject };
 }
