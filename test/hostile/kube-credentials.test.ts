@@ -138,3 +138,12 @@ for (const [name, text, want] of files) {
     oneLine(r, want, kc);
   });
 }
+
+test("in-cluster service account without ca.crt → one line naming the file", async () => {
+  const sa = mkdtempSync(join(tmpdir(), "lbt-sa-"));
+  writeFileSync(join(sa, "token"), "tok\n");
+  const r = await runCli(["service", "list", "-A"], {
+    env: { HOME: "/nonexistent", KUBERNETES_SERVICE_HOST: "127.0.0.1", KUBERNETES_SERVICE_PORT: "1", LBCTL_SERVICEACCOUNT_DIR: sa },
+  });
+  assertOneLine(r, /^error: in-cluster service account: cannot use the credentials of user "service-account" for https:\/\/127\.0\.0\.1:1: .*\/ca\.crt: no such file$/);
+});
