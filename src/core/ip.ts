@@ -285,10 +285,6 @@ export function parseCidr(s: string): CidrParse {
   return { ok: true, cidr: { ip: maskIp(addr, prefix, 0), prefix } };
 }
 
-export function formatCidr(c: Cidr): string {
-  return `${formatIp(c.ip)}/${c.prefix}`;
-}
-
 /** Whether `ip` lies in `cidr` (different families never match). */
 export function inCidr(ip: Ip, cidr: Cidr): boolean {
   return ip.family === cidr.ip.family && ipEquals(maskIp(ip, cidr.prefix, 0), cidr.ip);

@@ -114,11 +114,6 @@ export function newRequest(o: { sha: string; spa: string; tpa: string; ethDst?: 
   return { ethDst, arp: packet(ARP_REQUEST, o.sha, o.spa, o.tha ?? ethDst, o.tpa) };
 }
 
-/** RFC 5227 probe: sender IP 0.0.0.0 so that nobody's cache learns from it. */
-export function newProbe(o: { sha: string; tpa: string; ethDst?: string; tha?: string }): ArpMessage {
-  return newRequest({ ...o, spa: "0.0.0.0" });
-}
-
 /** Answer to a request: unicast back to the asker, tha/tpa taken from its sha/spa. */
 export function newReply(request: ArpPacket, myMac: string, ethDst: string = request.sha): ArpMessage {
   return { ethDst, arp: packet(ARP_REPLY, myMac, request.tpa, request.sha, request.spa) };

@@ -8,7 +8,6 @@ import {
   decodeArpFrame,
   encodeArp,
   newGratuitous,
-  newProbe,
   newReply,
   newRequest,
   type ArpPacket,
@@ -41,7 +40,8 @@ test("builders produce exactly the frames iputils and the kernel put on the wire
   const built: Record<string, Uint8Array> = {
     request: arpMessageBytes(newRequest({ sha: A, spa: "198.51.100.1", tpa: "198.51.100.2" })),
     unicast: arpMessageBytes(newRequest({ sha: A, spa: "198.51.100.1", tpa: "198.51.100.2", ethDst: B })),
-    probe: arpMessageBytes(newProbe({ sha: A, tpa: "198.51.100.2" })),
+    // RFC 5227 probe: sender IP 0.0.0.0 so that nobody's cache learns from it
+    probe: arpMessageBytes(newRequest({ sha: A, spa: "0.0.0.0", tpa: "198.51.100.2" })),
     "garp-req": arpMessageBytes(newGratuitous("request", A, "198.51.100.1")),
     "garp-rep": arpMessageBytes(newGratuitous("reply", A, "198.51.100.1")),
   };
