@@ -2,11 +2,8 @@
 // in-process with captured streams. Colour is decided here once per stream.
 
 export interface OutStream {
-  /** `false` when the stream's buffer is full (a Node stream): wait for "drain". */
   write(chunk: string): unknown;
   isTTY?: boolean | undefined;
-  once?(event: "drain" | "error" | "close", listener: () => void): unknown;
-  off?(event: "drain" | "error" | "close", listener: () => void): unknown;
 }
 
 export interface CliContext {

@@ -1,7 +1,6 @@
 // The one module that writes command results. Data goes to stdout, diagnostics to stderr.
 // Views are built by commands; this module only renders them in the chosen format.
-import { emitYaml, emitYamlItems } from "./yaml-emit.ts";
-import type { CliContext, OutStream } from "./context.ts";
+import type { CliContext } from "./context.ts";
 import { UsageError } from "./errors.ts";
 
 export const OUTPUT_FORMATS = ["table", "wide", "json", "yaml"] as const;
@@ -110,7 +109,8 @@ export function formatJson(data: unknown): string {
 }
 
 export async function formatYaml(data: unknown): Promise<string> {
-  return emitYaml(data);
+  const { stringify } = await import("yaml");
+  return stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export async function render(ctx: CliContext, view: View, format: OutputFormat): Promise<void> {
@@ -146,52 +146,23 @@ export function notice(ctx: CliContext, message: string): void {
   ctx.stderr.write(message + "\n");
 }
 
-/** Resolves once `stream` can take more: at once unless the last write said its buffer is full. */
-async function roomIn(stream: OutStream, accepted: unknown): Promise<void> {
-  if (accepted !== false || typeof stream.once !== "function") return;
-  await new Promise<void>((resolve) => {
-    // A stream that fails instead of draining must not hang us; main.ts reports the error.
-    const done = (): void => {
-      stream.off?.("drain", done);
-      stream.off?.("error", done);
-      stream.off?.("close", done);
-      resolve();
-    };
-    stream.once!("drain", done);
-    stream.once!("error", done);
-    stream.once!("close", done);
-  });
-}
-
 /**
- * Writes a `kind: List` as `-o json` / `-o yaml` would (byte-identical to formatJson /
- * formatYaml), a slice of items at a time, waiting for the reader between slices: a 100k-object
- * List never exists as one giant string, and `| jq` does not queue the whole output in memory.
+ * Writes a `kind: List` as `-o json` would (byte-identical to formatJson), one item at a time, so
+ * a 100k-object List never exists as one giant string (and its Buffer copy) in memory.
  */
-export async function writeList(ctx: CliContext, list: { items: unknown[] } & Record<string, unknown>, format: "json" | "yaml"): Promise<void> {
+export function writeJsonList(ctx: CliContext, list: { items: unknown[] } & Record<string, unknown>): void {
   const { items, ...head } = list;
-  const keys = Object.keys(list);
-  // The JSON slices assume `items` comes last (as every List lbctl builds has it).
-  if (items.length === 0 || (format === "json" && keys[keys.length - 1] !== "items")) {
-    await roomIn(ctx.stdout, ctx.stdout.write(format === "json" ? formatJson(list) : emitYaml(list)));
+  const headText = JSON.stringify(head, null, 2);
+  if (items.length === 0) {
+    ctx.stdout.write(formatJson(list));
     return;
   }
+  // `{ ...head,\n  "items": [` — the head's closing brace is replaced by the items array.
+  ctx.stdout.write((headText === "{}" ? "{\n" : headText.slice(0, -2) + ",\n") + '  "items": [\n');
   const BATCH = 256;
-  if (format === "json") {
-    const headText = JSON.stringify(head, null, 2);
-    // `{ ...head,\n  "items": [` — the head's closing brace is replaced by the items array.
-    ctx.stdout.write((headText === "{}" ? "{\n" : headText.slice(0, -2) + ",\n") + '  "items": [\n');
-    for (let i = 0; i < items.length; i += BATCH) {
-      const chunk = items.slice(i, i + BATCH).map((it) => "    " + JSON.stringify(it, null, 2).replace(/\n/g, "\n    "));
-      await roomIn(ctx.stdout, ctx.stdout.write(chunk.join(",\n") + (i + BATCH < items.length ? ",\n" : "\n")));
-    }
-    ctx.stdout.write("  ]\n}\n");
-    return;
+  for (let i = 0; i < items.length; i += BATCH) {
+    const chunk = items.slice(i, i + BATCH).map((it) => "    " + JSON.stringify(it, null, 2).replace(/\n/g, "\n    "));
+    ctx.stdout.write(chunk.join(",\n") + (i + BATCH < items.length ? ",\n" : "\n"));
   }
-  // YAML keeps the List's key order: the keys before `items`, the items, the keys after.
-  const at = keys.indexOf("items");
-  const part = (ks: string[]): string => (ks.length === 0 ? "" : emitYaml(Object.fromEntries(ks.map((k) => [k, list[k]]))));
-  ctx.stdout.write(part(keys.slice(0, at)) + "items:\n");
-  for (let i = 0; i < items.length; i += BATCH) await roomIn(ctx.stdout, ctx.stdout.write(emitYamlItems(items.slice(i, i + BATCH))));
-  ctx.stdout.write(part(keys.slice(at + 1)));
+  ctx.stdout.write("  ]\n}\n");
 }
