@@ -123,7 +123,7 @@ test("lbctl __complete prints candidates one per line and the directive last", a
 });
 
 test("lbctl completion bash|zsh|fish prints the script; another shell is a usage error naming it and the choices", async () => {
-  for (const [shell, marker] of [["bash", "complete -o nosort -F __lbctl_complete lbctl"], ["zsh", "compdef _lbctl lbctl"], ["fish", "complete -c lbctl -f -a '(__lbctl_complete)'"]] as const) {
+  for (const [shell, marker] of [["bash", "complete -o nosort -F __lbctl_complete lbctl"], ["zsh", "compdef _lbctl lbctl"], ["fish", "complete -c lbctl -f -k -a '(__lbctl_complete)'"]] as const) {
     const r = await runCli(["completion", shell]);
     assert.equal(r.code, 0);
     assert.equal(r.stderr, "");
@@ -178,10 +178,24 @@ test("bash: the sourced script completes commands, verbs, -o values, --output=VA
   assert.match(sh("bash", "source <(lbctl completion bash); complete -p lbctl").stdout, /complete .*-F __lbctl_complete lbctl/);
 });
 
-test("zsh: source <(lbctl completion zsh) registers _lbctl with compdef", { skip: onPath("zsh") ? false : "needs zsh (apt-get install zsh)" }, () => {
+test("zsh: source <(lbctl completion zsh) registers _lbctl with compdef; _lbctl offers the candidates", { skip: onPath("zsh") ? false : "needs zsh (apt-get install zsh)" }, () => {
   const r = sh("zsh", "autoload -U compinit && compinit -u -D && source <(lbctl completion zsh) && print -r -- $_comps[lbctl]");
   assert.equal(r.stderr, "");
   assert.equal(r.stdout.trim(), "_lbctl");
+  // Outside a completion widget compadd and _files cannot run: stand-ins print what they were given.
+  const run = (ws: readonly string[]): string[] => {
+    const quoted = ws.map((w) => `'${w}'`).join(" ");
+    const z = sh("zsh", `compdef() { :; }; compadd() { shift 2; print -rl -- "$@"; }; _files() { print -r -- FILES; }
+source <(lbctl completion zsh)
+words=(${quoted}); CURRENT=${ws.length}
+_lbctl`);
+    assert.equal(z.stderr, "");
+    return z.stdout.split("\n").filter((l) => l !== "");
+  };
+  assert.deepEqual(run(["lbctl", "po"]), ["pool"]);
+  assert.deepEqual(run(["lbctl", "service", "list", "-o", ""]), ["table", "wide", "json", "yaml"]);
+  assert.deepEqual(run(["lbctl", "--kubeconfig", ""]), ["FILES"]);
+  assert.deepEqual(run(["lbctl", "service", "list", "-A", ""]), []);
 });
 
 test("fish: the sourced script completes through complete -C", { skip: onPath("fish") ? false : "needs fish (apt-get install fish)" }, () => {
@@ -192,6 +206,8 @@ test("fish: the sourced script completes through complete -C", { skip: onPath("f
   };
   assert.deepEqual(run("lbctl po"), ["pool"]);
   assert.deepEqual(run("lbctl service list -o "), ["table", "wide", "json", "yaml"]);
+  assert.deepEqual(run("lbctl service list --output=j"), ["--output=json"]);
+  assert.deepEqual(run("lbctl service list -A "), []);
 });
 
 // ---- namespaces from a cluster ----

@@ -307,5 +307,5 @@ function __lbctl_complete
     end
     printf '%s\\n' $out
 end
-complete -c lbctl -f -a '(__lbctl_complete)'
+complete -c lbctl -f -k -a '(__lbctl_complete)'
 `;
