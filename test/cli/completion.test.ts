@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Command } from "commander";
-import { LBCTL_BIN, runCli } from "../helpers/cli.ts";
+import { LBCTL_BIN, runCli, spawnCli } from "../helpers/cli.ts";
 import { onPath } from "../helpers/tools.ts";
 import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
 import { buildProgram } from "../../src/cli/program.ts";
@@ -267,6 +267,11 @@ test("an unreachable cluster, a silent one or no kubeconfig at all: no candidate
       assert.equal(r.stdout, ":4\n", what);
       assert.ok(ms < COMPLETION_TIMEOUT_MS + 1500, `${what}: took ${ms} ms`);
     }
+    // The real process too: nothing a library might print on the process's stderr either.
+    const t0 = Date.now();
+    const p = await spawnCli(["__complete", "--", "service", "list", "-n", ""], { env: { ...process.env, NO_COLOR: "1", KUBECONFIG: cases[0][1], HOME: dir } });
+    assert.deepEqual(p, { code: 0, stdout: ":4\n", stderr: "" });
+    assert.ok(Date.now() - t0 < COMPLETION_TIMEOUT_MS + 3000, `bin/lbctl took ${Date.now() - t0} ms`);
   } finally {
     for (const s of sockets) s.destroy();
     silent.close();

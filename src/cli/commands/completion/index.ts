@@ -17,7 +17,7 @@ export function registerCompletion(program: Command, runner: Runner): void {
       "after",
       `
 Examples:
-  # bash (needs the bash-completion package for the best results)
+  # bash
   source <(lbctl completion bash)
   lbctl completion bash > /etc/bash_completion.d/lbctl
 
