@@ -78,6 +78,12 @@ const CASES: readonly (readonly [line: string, expected: readonly string[], dire
   ["service list -f ", [], 0],
   ["announce --file ", [], 0],
   ["nosuch ", []],
+  ["service list -Ao ", ["table", "wide", "json", "yaml"]], // a short group ending in a flag with a value
+  ["arping -qfo j", ["json"]],
+  ["pool alloc -f a.yaml ", [], 0], // -f <path...> takes more files
+  ["pool alloc -f a.yaml b.yaml -o ", ["table", "wide", "json", "yaml"]],
+  ["service list -A --node-ips -ojson --", ["--namespace", "--selector", "--type", "--frontend", "--node", "--filename", "--help", "--kubeconfig", "--context", "--request-timeout", "--no-color"]], // given flags are not offered again
+  ["service list --type LoadBalancer --ty", ["--type"]], // repeatable: still offered
 ];
 
 for (const [line, expected, directive] of CASES) {

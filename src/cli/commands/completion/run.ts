@@ -129,11 +129,19 @@ export async function complete(program: Command, words: readonly string[], deps:
   let dashdash = false;
   let conn: { kubeconfig?: string; context?: string } = {};
   let pending: Option | undefined; // an option whose value is the next word
+  let variadic: Option | undefined; // `-f <path...>`: further words are values until the next flag
   let helpOf: Command | undefined; // after `help`: the command whose sub-commands it describes
+  const used = new Set<Option>();
+  const took = (o: Option, value: string | undefined): void => {
+    used.add(o);
+    if (value === undefined) return;
+    if (o.long === "--kubeconfig") conn = { ...conn, kubeconfig: value };
+    if (o.long === "--context") conn = { ...conn, context: value };
+    if (o.variadic) variadic = o;
+  };
   for (const w of before) {
     if (pending) {
-      if (pending.long === "--kubeconfig") conn = { ...conn, kubeconfig: w };
-      if (pending.long === "--context") conn = { ...conn, context: w };
+      took(pending, w);
       pending = undefined;
       continue;
     }
@@ -141,21 +149,35 @@ export async function complete(program: Command, words: readonly string[], deps:
       positional++;
       continue;
     }
+    if (w.startsWith("-") && w.length > 1) variadic = undefined;
+    else if (variadic) continue; // one more value of `-f a b …`
     if (w === "--") {
       dashdash = true;
       continue;
     }
-    if (w.startsWith("-") && w.length > 1) {
+    if (w.startsWith("--")) {
       const eq = w.indexOf("=");
-      const flag = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w.startsWith("--") ? w : w.slice(0, 2);
-      const o = findOption(cmd, flag);
-      if (!o || !takesValue(o)) continue; // boolean flag, short group (-qf) or unknown: no value follows
-      const inline = w.startsWith("--") ? eq > 0 : w.length > 2;
-      if (inline) {
-        const value = w.startsWith("--") ? w.slice(eq + 1) : w.slice(2);
-        if (o.long === "--kubeconfig") conn = { ...conn, kubeconfig: value };
-        if (o.long === "--context") conn = { ...conn, context: value };
-      } else if (o.required) pending = o;
+      const o = findOption(cmd, eq > 0 ? w.slice(0, eq) : w);
+      if (!o) continue; // unknown: commander would refuse it; go on with the rest
+      if (eq > 0) took(o, w.slice(eq + 1));
+      else if (o.required) pending = o;
+      else took(o, undefined);
+      continue;
+    }
+    if (w.startsWith("-") && w.length > 1) {
+      // -A, -o json, -ojson, and groups such as -qf or -Ao json, as commander reads them.
+      for (let i = 1; i < w.length; i++) {
+        const o = findOption(cmd, `-${w[i]}`);
+        if (!o) break;
+        if (!takesValue(o)) {
+          took(o, undefined);
+          continue;
+        }
+        if (i + 1 < w.length) took(o, w.slice(i + 1));
+        else if (o.required) pending = o;
+        else took(o, undefined);
+        break;
+      }
       continue;
     }
     if (helpOf) {
@@ -184,8 +206,11 @@ export async function complete(program: Command, words: readonly string[], deps:
     return { candidates: [], directive: DIRECTIVE_NO_FILE };
   }
 
+  if (variadic && !cur.startsWith("-")) return valueCandidates(variadic, cur, "", conn, deps);
   if (!dashdash && cur.startsWith("-")) {
-    const flags = optionsAt(cmd).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
+    // A flag already given is not offered again unless it adds up (repeatable or variadic).
+    const offered = optionsAt(cmd).filter((o) => !used.has(o) || o.variadic || (o.parseArg !== undefined && o.argChoices === undefined));
+    const flags = offered.flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
     return { candidates: unique(flags.filter((f) => f.startsWith(cur))), directive: DIRECTIVE_NO_FILE };
   }
 
