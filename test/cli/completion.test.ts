@@ -27,6 +27,7 @@ const deps = {
     asked.push(conn);
     return ["kube-system", "default", "web"];
   },
+  contexts: async () => ["prod", "dev"],
 };
 
 before(async () => {
@@ -84,6 +85,8 @@ const CASES: readonly (readonly [line: string, expected: readonly string[], dire
   ["pool alloc -f a.yaml b.yaml -o ", ["table", "wide", "json", "yaml"]],
   ["service list -A --node-ips -ojson --", ["--namespace", "--selector", "--type", "--frontend", "--node", "--filename", "--help", "--kubeconfig", "--context", "--request-timeout", "--no-color"]], // given flags are not offered again
   ["service list --type LoadBalancer --ty", ["--type"]], // repeatable: still offered
+  ["--context ", ["dev", "prod"]],
+  ["service list --context=p", ["--context=prod"]],
 ];
 
 for (const [line, expected, directive] of CASES) {
@@ -237,16 +240,27 @@ test("-n \"\" lists the test API server's namespaces; a prefix narrows them", as
   assert.ok(srv.requests.some((q) => q.verb === "list" && q.url.startsWith("/api/v1/namespaces")));
 });
 
-function plainKubeconfig(name: string, server: string): string {
+function plainKubeconfig(name: string, server: string, contexts: readonly string[] = ["c"], current: string | undefined = "c"): string {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify({
-    apiVersion: "v1", kind: "Config", "current-context": "c",
+    apiVersion: "v1", kind: "Config", ...(current ? { "current-context": current } : {}),
     clusters: [{ name: "k", cluster: { server } }],
-    contexts: [{ name: "c", context: { cluster: "k" } }],
+    contexts: contexts.map((c) => ({ name: c, context: { cluster: "k" } })),
     users: [],
   }));
   return file;
 }
+
+test("--context \"\" lists the kubeconfig's contexts (no cluster asked, a current-context not needed); none when there is no kubeconfig", async () => {
+  const kc = plainKubeconfig("contexts", "http://127.0.0.1:1", ["staging", "prod-eu", "prod-us"], undefined);
+  const r = await runCli(["__complete", "--", "--kubeconfig", kc, "service", "list", "--context", "prod"]);
+  assert.equal(r.stderr, "");
+  assert.equal(r.stdout, "prod-eu\nprod-us\n:4\n");
+  const viaEnv = await runCli(["__complete", "--", "--context", ""], { env: { KUBECONFIG: kc } });
+  assert.equal(viaEnv.stdout, "prod-eu\nprod-us\nstaging\n:4\n");
+  const none = await runCli(["__complete", "--", "--context", ""], { env: { HOME: dir } });
+  assert.deepEqual(none, { code: 0, stdout: ":4\n", stderr: "" });
+});
 
 test("an unreachable cluster, a silent one or no kubeconfig at all: no candidates, nothing on stderr, quickly", async () => {
   // A port nobody listens on.

@@ -18,8 +18,19 @@ export interface Completion {
   readonly directive: number;
 }
 
-/** Fetches the cluster's namespace names; resolves [] on any failure. */
-export type NamespaceSource = (conn: { kubeconfig?: string | undefined; context?: string | undefined }) => Promise<readonly string[]>;
+/** Where the words' --kubeconfig and --context point. */
+export interface Conn {
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
+}
+
+/** Names from the kubeconfig and the cluster; each resolves [] on any failure. */
+export interface Sources {
+  /** The cluster's namespaces. */
+  namespaces(conn: Conn): Promise<readonly string[]>;
+  /** The kubeconfig's contexts. */
+  contexts(conn: Conn): Promise<readonly string[]>;
+}
 
 /** Per-request timeout of the namespace look-up: completion must not hang the shell. */
 export const COMPLETION_TIMEOUT_MS = 2_000;
@@ -51,13 +62,22 @@ export async function completeCommandLine(ctx: CliContext, cmd: Command): Promis
   const { buildProgram } = await import("../../program.ts");
   // argv [] registers every group: the tree the user's words are matched against.
   const program = await buildProgram(ctx, () => {}, []);
-  const done = await complete(program, words, { namespaces: (conn) => clusterNamespaces(ctx, conn) });
+  const done = await complete(program, words, { namespaces: (conn) => clusterNamespaces(ctx, conn), contexts: (conn) => kubeContexts(ctx, conn) });
   for (const c of done.candidates) writeLine(ctx, c);
   writeLine(ctx, `:${done.directive}`);
   return 0;
 }
 
-async function clusterNamespaces(ctx: CliContext, conn: { kubeconfig?: string | undefined; context?: string | undefined }): Promise<readonly string[]> {
+async function kubeContexts(ctx: CliContext, conn: Conn): Promise<readonly string[]> {
+  try {
+    const { kubeContextNames } = await import("../../../adapters/kube/config.ts");
+    return kubeContextNames({ kubeconfig: conn.kubeconfig, env: ctx.env });
+  } catch {
+    return [];
+  }
+}
+
+async function clusterNamespaces(ctx: CliContext, conn: Conn): Promise<readonly string[]> {
   try {
     const { connectKube } = await import("../../../adapters/kube/connect.ts");
     const { RESOURCES } = await import("../../../adapters/kube/types.ts");
@@ -121,13 +141,13 @@ export function optionChoices(o: Option): readonly string[] {
 }
 
 /** The candidates for the last word, given the words before it (argv without `lbctl`). */
-export async function complete(program: Command, words: readonly string[], deps: { namespaces: NamespaceSource }): Promise<Completion> {
+export async function complete(program: Command, words: readonly string[], deps: Sources): Promise<Completion> {
   const cur = words.length > 0 ? words[words.length - 1]! : "";
   const before = words.slice(0, -1);
   let cmd = program;
   let positional = 0;
   let dashdash = false;
-  let conn: { kubeconfig?: string; context?: string } = {};
+  let conn: Conn = {};
   let pending: Option | undefined; // an option whose value is the next word
   let variadic: Option | undefined; // `-f <path...>`: further words are values until the next flag
   let helpOf: Command | undefined; // after `help`: the command whose sub-commands it describes
@@ -235,10 +255,14 @@ function commandNames(cmd: Command, prefix: string): string[] {
   return visible.flatMap((c) => c.aliases()).filter((a) => a.startsWith(prefix));
 }
 
-async function valueCandidates(o: Option, cur: string, prefix: string, conn: { kubeconfig?: string; context?: string }, deps: { namespaces: NamespaceSource }): Promise<Completion> {
+async function valueCandidates(o: Option, cur: string, prefix: string, conn: Conn, deps: Sources): Promise<Completion> {
   if (o.long && FILE_VALUE.has(o.long)) return { candidates: [], directive: DIRECTIVE_DEFAULT };
   const choices = optionChoices(o);
   if (choices.length > 0) return { candidates: choices.filter((c) => c.startsWith(cur)).map((c) => prefix + c), directive: DIRECTIVE_NO_FILE };
+  if (o.long === "--context") {
+    const names = await deps.contexts(conn);
+    return { candidates: [...names].sort().filter((n) => n.startsWith(cur)).map((n) => prefix + n), directive: DIRECTIVE_NO_FILE };
+  }
   // -n/--namespace and the --*-namespace options: the cluster's namespaces, when it answers.
   if (o.long !== undefined && /namespace$/.test(o.long)) {
     const names = await deps.namespaces(conn);
