@@ -104,7 +104,13 @@ function inCluster(env: KubeConfigOptions["env"]): KubeConfig | undefined {
   return kc;
 }
 
-export function loadKubeConfig(o: KubeConfigOptions): LoadedConfig {
+/** The context names of the configuration kubectl's precedence picks (for `--context` completion). */
+export function kubeContextNames(o: Omit<KubeConfigOptions, "context">): string[] {
+  return findConfig(o).kc.contexts.map((c) => c.name);
+}
+
+/** --kubeconfig, else $KUBECONFIG (merged), else ~/.kube/config, else the pod's service account. */
+function findConfig(o: Omit<KubeConfigOptions, "context">): { kc: KubeConfig; origin: string } {
   let kc: KubeConfig | undefined;
   let origin: string;
   const envList = (o.env["KUBECONFIG"] ?? "").split(delimiter).filter((f) => f !== "");
@@ -130,6 +136,11 @@ export function loadKubeConfig(o: KubeConfigOptions): LoadedConfig {
       );
     }
   }
+  return { kc, origin };
+}
+
+export function loadKubeConfig(o: KubeConfigOptions): LoadedConfig {
+  const { kc, origin } = findConfig(o);
   const names = kc.contexts.map((c) => c.name);
   const ctxName = o.context ?? kc.currentContext;
   if (!ctxName) throw new LbctlError(`${origin}: no current-context set and no --context given (contexts: ${names.join(", ") || "none"})`, { code: "E_KUBECONFIG" });
