@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Command } from "commander";
 import { LBCTL_BIN, runCli, spawnCli } from "../helpers/cli.ts";
-import { onPath } from "../helpers/tools.ts";
+import { missingTools } from "../helpers/tools.ts";
 import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
 import { buildProgram } from "../../src/cli/program.ts";
 import type { CliContext } from "../../src/cli/context.ts";
@@ -170,7 +170,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`, cwd);
   return r.stdout.split("\n").filter((l) => l !== "");
 }
 
-test("bash: the sourced script completes commands, verbs, -o values, --output=VALUE and file names", { skip: onPath("bash") ? false : "needs bash (apt-get install bash)" }, () => {
+test("bash: the sourced script completes commands, verbs, -o values, --output=VALUE and file names", { skip: missingTools(["bash"]) ?? false }, () => {
   assert.deepEqual(bashComplete(["lbctl", "po"]), ["pool"]);
   assert.deepEqual(bashComplete(["lbctl", "pool", ""]), ["alloc", "list", "show", "check", "controller", "help"]);
   assert.deepEqual(bashComplete(["lbctl", "service", "list", "-o", ""]), ["table", "wide", "json", "yaml"]);
@@ -187,7 +187,7 @@ test("bash: the sourced script completes commands, verbs, -o values, --output=VA
   assert.match(sh("bash", "source <(lbctl completion bash); complete -p lbctl").stdout, /complete .*-F __lbctl_complete lbctl/);
 });
 
-test("zsh: source <(lbctl completion zsh) registers _lbctl with compdef; _lbctl offers the candidates", { skip: onPath("zsh") ? false : "needs zsh (apt-get install zsh)" }, () => {
+test("zsh: source <(lbctl completion zsh) registers _lbctl with compdef; _lbctl offers the candidates", { skip: missingTools(["zsh"]) ?? false }, () => {
   const r = sh("zsh", "autoload -U compinit && compinit -u -D && source <(lbctl completion zsh) && print -r -- $_comps[lbctl]");
   assert.equal(r.stderr, "");
   assert.equal(r.stdout.trim(), "_lbctl");
@@ -207,7 +207,7 @@ _lbctl`);
   assert.deepEqual(run(["lbctl", "service", "list", "-A", ""]), []);
 });
 
-test("fish: the sourced script completes through complete -C", { skip: onPath("fish") ? false : "needs fish (apt-get install fish)" }, () => {
+test("fish: the sourced script completes through complete -C", { skip: missingTools(["fish"]) ?? false }, () => {
   const run = (line: string): string[] => {
     const r = sh("fish", `lbctl completion fish | source; complete -C '${line}'`);
     assert.equal(r.stderr, "");
