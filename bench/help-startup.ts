@@ -1,4 +1,4 @@
-// Start-up cost of `lbctl --help` and `lbctl pool --help` against `node -e 0` (issue: within 2x).
+// Start-up cost of `lbctl --help`, `lbctl pool --help` and a completion against `node -e 0` (issue: within 2x).
 //   node dist/bench/help-startup.js [runs]
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,8 @@ const cases: [string, string[]][] = [
   ["lbctl --help", [bin, "--help"]],
   ["lbctl pool --help", [bin, "pool", "--help"]],
   ["lbctl pool alloc --help", [bin, "pool", "alloc", "--help"]],
+  // What a shell runs on every <TAB> (src/cli/commands/completion/run.ts).
+  ["lbctl __complete -- service list -o ''", [bin, "__complete", "--", "service", "list", "-o", ""]],
 ];
 const mean: Record<string, number> = {};
 for (let round = 0; round < runs + 2; round++) {

@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Command } from "commander";
 import { LBCTL_BIN, runCli, spawnCli } from "../helpers/cli.ts";
-import { onPath } from "../helpers/tools.ts";
+import { missingTools } from "../helpers/tools.ts";
 import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
 import { buildProgram } from "../../src/cli/program.ts";
 import type { CliContext } from "../../src/cli/context.ts";
@@ -170,7 +170,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`, cwd);
   return r.stdout.split("\n").filter((l) => l !== "");
 }
 
-test("bash: the sourced script completes commands, verbs, -o values, --output=VALUE and file names", { skip: onPath("bash") ? false : "needs bash (apt-get install bash)" }, () => {
+test("bash: the sourced script completes commands, verbs, -o values, --output=VALUE and file names", { skip: missingTools(["bash"]) ?? false }, () => {
   assert.deepEqual(bashComplete(["lbctl", "po"]), ["pool"]);
   assert.deepEqual(bashComplete(["lbctl", "pool", ""]), ["alloc", "list", "show", "check", "controller", "help"]);
   assert.deepEqual(bashComplete(["lbctl", "service", "list", "-o", ""]), ["table", "wide", "json", "yaml"]);
@@ -187,7 +187,7 @@ test("bash: the sourced script completes commands, verbs, -o values, --output=VA
   assert.match(sh("bash", "source <(lbctl completion bash); complete -p lbctl").stdout, /complete .*-F __lbctl_complete lbctl/);
 });
 
-test("zsh: source <(lbctl completion zsh) registers _lbctl with compdef; _lbctl offers the candidates", { skip: onPath("zsh") ? false : "needs zsh (apt-get install zsh)" }, () => {
+test("zsh: source <(lbctl completion zsh) registers _lbctl with compdef; _lbctl offers the candidates", { skip: missingTools(["zsh"]) ?? false }, () => {
   const r = sh("zsh", "autoload -U compinit && compinit -u -D && source <(lbctl completion zsh) && print -r -- $_comps[lbctl]");
   assert.equal(r.stderr, "");
   assert.equal(r.stdout.trim(), "_lbctl");
@@ -207,7 +207,7 @@ _lbctl`);
   assert.deepEqual(run(["lbctl", "service", "list", "-A", ""]), []);
 });
 
-test("fish: the sourced script completes through complete -C", { skip: onPath("fish") ? false : "needs fish (apt-get install fish)" }, () => {
+test("fish: the sourced script completes through complete -C", { skip: missingTools(["fish"]) ?? false }, () => {
   const run = (line: string): string[] => {
     const r = sh("fish", `lbctl completion fish | source; complete -C '${line}'`);
     assert.equal(r.stderr, "");
@@ -296,4 +296,31 @@ test("an unreachable cluster, a silent one or no kubeconfig at all: no candidate
     for (const s of sockets) s.destroy();
     silent.close();
   }
+});
+
+test("start-up: __complete loads commander and the command declarations only; the kube adapter only for a namespace", async () => {
+  // The module graph (not the bundle), with a resolve hook that logs every module loaded.
+  const hooks = join(dir, "hooks");
+  mkdirSync(hooks);
+  writeFileSync(join(hooks, "hooks.mjs"), `import { appendFileSync } from "node:fs";
+export async function resolve(s, c, n) { const r = await n(s, c); appendFileSync(process.env.LBCTL_TEST_MODULE_LOG, r.url + "\\n"); return r; }`);
+  writeFileSync(join(hooks, "register.mjs"), `import { register } from "node:module";\nregister(new URL("./hooks.mjs", import.meta.url));`);
+  const loaded = (name: string, argv: readonly string[]): string[] => {
+    const log = join(hooks, `${name}.log`);
+    writeFileSync(log, "");
+    const r = spawnSync(process.execPath, ["--import", join(hooks, "register.mjs"), LBCTL_BIN, "__complete", "--", ...argv], {
+      env: { ...process.env, LBCTL_NO_BUNDLE: "1", LBCTL_TEST_MODULE_LOG: log, KUBECONFIG: plainKubeconfig("startup", "http://127.0.0.1:1"), NO_COLOR: "1" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return [...new Set(readFileSync(log, "utf8").split("\n").filter((l) => l !== ""))];
+  };
+  const plain = loaded("po", ["po"]);
+  assert.ok(plain.some((u) => u.endsWith("/completion/run.js")));
+  const heavy = plain.filter((u) => /\/node_modules\/(?!commander\/)|\/src\/(core|adapters)\/|\.node$/.test(u) || (/\/src\/cli\/commands\/[^/]+\/[^/]+\.js$/.test(u) && !/\/(index|completion\/run)\.js$/.test(u)));
+  assert.deepEqual(heavy, [], "only commander and declarations");
+  const ns = loaded("ns", ["service", "list", "-n", ""]);
+  assert.ok(ns.some((u) => u.includes("/src/adapters/kube/connect.js")));
+  assert.ok(ns.some((u) => u.includes("/@kubernetes/client-node/")));
 });

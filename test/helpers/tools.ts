@@ -14,6 +14,9 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   bpftool: "bpftool",
   ip: "iproute2",
   unshare: "util-linux",
+  bash: "bash",
+  zsh: "zsh",
+  fish: "fish",
 };
 
 /** Whether `name` is an executable file on `path` (default: this process's PATH). */
