@@ -56,7 +56,7 @@ export function statusObjects(objects: readonly ManifestObject[], namespace: str
   const cm = objects.find((m) => kindOf(m) === "ConfigMap" && (m.obj["metadata"] as { name?: string } | undefined)?.name === CILIUM_CONFIG_NAME && nsOf(m) === CILIUM_CONFIG_NAMESPACE);
   const data = cm?.obj["data"];
   return {
-    agentConfig: cm === undefined ? undefined : { data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {}, origin: cm.source.file === "<cluster>" || cm.source.line === undefined ? cm.source.file : `${cm.source.file}:${cm.source.line}` },
+    agentConfig: cm === undefined ? undefined : { data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {}, origin: cm.source.file.startsWith("cluster") ? `cluster ${CILIUM_CONFIG_NAMESPACE}/${CILIUM_CONFIG_NAME}` : cm.source.line === undefined ? cm.source.file : `${cm.source.file}:${cm.source.line}` },
     services,
     policies: of<PolicyObject>("CiliumL2AnnouncementPolicy"),
     leases: of<LeaseObject>("Lease"),

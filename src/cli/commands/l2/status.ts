@@ -127,7 +127,7 @@ function withAgentConfig(ctx: CliContext, overrides: ReadonlyMap<string, boolean
     for (const w of c.warnings) if (!warned.has(w)) (warned.add(w), warn(ctx, w));
     const i = c.info.find((x) => x.key === "enable-l2-announcements");
     if (!i || i.value) return o;
-    return { ...o, l2Disabled: i.source === "flag" ? "--config" : i.source === "cilium-config" ? `cilium-config ${c.origin ?? ""}`.trim() : "the agent's default, key absent from cilium-config" };
+    return { ...o, l2Disabled: i.source === "flag" ? "--config" : i.source === "cilium-config" ? `cilium-config from ${c.origin ?? "?"}` : "the agent's default, key absent from cilium-config" };
   };
 }
 
