@@ -3,12 +3,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
 import { runCli } from "../helpers/cli.ts";
-import { startTestApiServer, type TestApiServer } from "../kube-server/server.ts";
+import { LAB, startLabServer } from "../helpers/service-lab.ts";
+import type { TestApiServer } from "../kube-server/server.ts";
 
-const LAB = fileURLToPath(new URL("../../../test/fixtures/service/lab.yaml", import.meta.url));
 const CONFIG = {
   apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cilium-config", namespace: "kube-system" },
   data: { "kube-proxy-replacement": "true", "enable-node-port": "false", "enable-l2-announcements": "false", "enable-service-topology": "true" },
@@ -23,13 +21,8 @@ const POD_W2 = { ...POD, metadata: { name: "edge-proxy-2", namespace: "default" 
 let srv: TestApiServer;
 let kc: string;
 before(async () => {
-  srv = await startTestApiServer();
+  srv = await startLabServer([CONFIG, POD, POD_W2]);
   kc = srv.kubeconfigPath();
-  const list = parse(readFileSync(LAB, "utf8")) as { items: Record<string, unknown>[] };
-  for (const o of list.items) srv.store.put(o);
-  srv.store.put(CONFIG);
-  srv.store.put(POD);
-  srv.store.put(POD_W2);
 });
 after(() => srv.close());
 
