@@ -100,3 +100,19 @@ data: {kube-proxy-replacement: "true", enable-external-ips: "sometimes", enable-
   assert.match(l2.stdout, /l2-disabled/);
   assert.doesNotMatch(l2.stdout, / ok /);
 });
+
+test("live: a forbidden cilium-config, Node or Pod list is a warning each, not a failure; the view falls back to the assumptions", async () => {
+  srv.faults.forbid.push({ verb: "get", resource: "configmaps" }, { verb: "get", resource: "nodes" }, { verb: "list", resource: "pods" });
+  try {
+    const r = await runCli(["--kubeconfig", kc, "svc", "ls", "-A", "--node", "k8s-w1", "--type", "NodePort"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /0\.0\.0\.0:31725\/TCP +NodePort/); // NodePort assumed on again
+    assert.deepEqual(r.stderr.trim().split("\n").sort(), [
+      "warning: cannot get Node k8s-w1 (forbidden); no zone for topology-aware backends and no labels for node exposure annotations",
+      "warning: cannot list Pods on node k8s-w1 (forbidden); no HostPort frontends",
+      "warning: cannot read ConfigMap kube-system/cilium-config (forbidden); assuming every frontend kind is enabled (see --show-config, override with --config)",
+    ]);
+  } finally {
+    srv.faults.forbid = [];
+  }
+});

@@ -101,13 +101,22 @@ export async function inputsFromCluster(kube: Kube, sel: InputSelection): Promis
       out.warnings.push(`cannot read ConfigMap ${CILIUM_CONFIG_NAMESPACE}/${CILIUM_CONFIG_NAME} (forbidden); assuming every frontend kind is enabled (see --show-config, override with --config)`);
     }
   })();
-  // --node: its Node object (zone, labels) and its Pods only (field selector): never the whole cluster.
-  const node = (async () => {
+  // --node: its Node object (zone, labels) and its Pods only (field selector): never the whole
+  // cluster. Both are extras: without the permission the view is shown without them, said once.
+  const forbiddenIsWarning = async (what: string, without: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      if (!(err instanceof KubeApiError) || err.status !== 403) throw err;
+      out.warnings.push(`cannot ${what} (forbidden); ${without}`);
+    }
+  };
+  const node = forbiddenIsWarning(`get Node ${sel.node ?? ""}`, "no zone for topology-aware backends and no labels for node exposure annotations", async () => {
     if (sel.node === undefined || sel.nodes) return;
     const n = await kube.get(RESOURCES.nodes, sel.node);
     if (n) out.nodes.push(parseNode(n));
-  })();
-  const pods = (async () => {
+  });
+  const pods = forbiddenIsWarning(`list Pods on node ${sel.node ?? ""}`, "no HostPort frontends", async () => {
     if (sel.node === undefined) return;
     for await (const page of kube.pages(RESOURCES.pods, { fieldSelector: `spec.nodeName=${sel.node}` })) {
       for (const o of page.items) {
@@ -115,7 +124,7 @@ export async function inputsFromCluster(kube: Kube, sel: InputSelection): Promis
         if (pod.hostPorts.length > 0) out.pods.push(pod);
       }
     }
-  })();
+  });
   // The three lists are independent: page through them concurrently.
   const services = (async () => {
     for await (const page of kube.pages(RESOURCES.services, { namespace: sel.namespace, labelSelector: sel.labelSelector })) {
