@@ -224,3 +224,27 @@ test("HostPort frontends from Pods: per node, per family, hostIP honoured, finis
   const e = buildServiceMap([], [], { node: "w2", pods }).entries[0];
   assert.deepEqual(e?.backends.map((b) => `${b.ip}:${b.port}`), ["10.244.2.30:443"]);
 });
+
+test("property: any cilium-config data resolves every setting to a boolean, one warning per malformed key, overrides always win", async () => {
+  const fc = (await import("fast-check")).default;
+  const { SETTING_KEYS, parseSettingValue } = await import("../../../src/core/service/agent-config.ts");
+  const value = fc.oneof(fc.constantFrom("true", "false", "1", "0", "t", "F", "strict", "partial", "yes", ""), fc.string({ maxLength: 6 }), fc.boolean(), fc.integer());
+  const data = fc.dictionary(fc.oneof(fc.constantFrom(...SETTING_KEYS), fc.string({ maxLength: 8 })), value, { maxKeys: 14 });
+  const overrides = fc.dictionary(fc.constantFrom(...SETTING_KEYS), fc.boolean(), { maxKeys: 4 });
+  fc.assert(
+    fc.property(fc.option(data, { nil: undefined }), overrides, (d, o) => {
+      const c = resolveAgentConfig(d, new Map(Object.entries(o)), "p");
+      for (const i of c.info) {
+        assert.equal(typeof i.value, "boolean");
+        assert.equal((c.settings as unknown as Record<string, boolean>)[i.field], i.value);
+        if (o[i.key] !== undefined) assert.deepEqual([i.value, i.source], [o[i.key], "flag"]);
+      }
+      const malformed = SETTING_KEYS.filter((k) => {
+        const v = d?.[k];
+        return v !== undefined && typeof v !== "boolean" && (typeof v !== "string" || parseSettingValue(k, v) === undefined);
+      });
+      assert.deepEqual(c.warnings.map((w) => w.split(":")[1]?.trim()), malformed);
+    }),
+    { numRuns: 300 },
+  );
+});
