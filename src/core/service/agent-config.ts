@@ -22,6 +22,8 @@ export interface AgentSettings {
   readonly externalIPs: boolean;
   readonly hostPort: boolean;
   readonly healthCheckNodePort: boolean;
+  /** enable-health-check-loadbalancer-ip: the healthCheckNodePort also as a frontend on each LoadBalancer IP. */
+  readonly healthCheckLoadBalancerIP: boolean;
   readonly serviceTopology: boolean;
   readonly l2Announcements: boolean;
   readonly externalClusterIP: boolean;
@@ -68,6 +70,7 @@ export const SETTING_DEFS: readonly Def[] = [
   { key: "enable-external-ips", field: "externalIPs", agentDefault: kpr, assumed: true, what: "ExternalIPs frontends" },
   { key: "enable-host-port", field: "hostPort", agentDefault: kpr, assumed: true, what: "HostPort frontends from Pods" },
   { key: "enable-health-check-nodeport", field: "healthCheckNodePort", agentDefault: () => true, assumed: true, what: "healthCheckNodePort served (shown in -o json flags)" },
+  { key: "enable-health-check-loadbalancer-ip", field: "healthCheckLoadBalancerIP", agentDefault: () => false, assumed: false, what: "healthCheckNodePort frontends on LoadBalancer IPs" },
   { key: "enable-service-topology", field: "serviceTopology", agentDefault: () => false, assumed: true, what: "topology-aware backends with --node" },
   { key: "enable-l2-announcements", field: "l2Announcements", agentDefault: () => false, assumed: true, what: "L2 announcements (l2 status)" },
   { key: "bpf-lb-external-clusterip", field: "externalClusterIP", agentDefault: () => false, assumed: false, what: "ClusterIPs reachable from outside the cluster" },

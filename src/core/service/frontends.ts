@@ -37,6 +37,9 @@ export interface ServiceRestriction {
   readonly exposeOnly?: ExposedType | undefined;
 }
 
+/** Port name of the health-check frontends: no Service port (and so no EndpointSlice port) has it. */
+export const HEALTH_CHECK_PORT_NAME = "\u0000health-check";
+
 function families(svc: ServiceInfo): Family[] {
   const fromSpec = svc.ipFamilies.map((f) => (f === "IPv6" ? 6 : f === "IPv4" ? 4 : undefined)).filter((f): f is Family => f !== undefined);
   if (fromSpec.length > 0) return fromSpec;
@@ -82,6 +85,12 @@ export function frontendsOf(svc: ServiceInfo, o: FrontendOptions = {}, r: Servic
     for (const ip of svc.ingressIPs) {
       for (const scope of scopes) for (const p of ports) add(ip, p, "LoadBalancer", scope, familyOf(ip) ?? 4, policyOf(scope));
     }
+  }
+  // The health-check port on the LoadBalancer IPs: served by the agent's own health server on each
+  // node (it answers whether the node has a local endpoint), so no EndpointSlice backend matches.
+  if (svc.type === "LoadBalancer" && a?.healthCheckLoadBalancerIP && a.healthCheckNodePort && nodePortOn && svc.etp === "Local" && svc.healthCheckNodePort > 0 && (only === undefined || only === "LoadBalancer")) {
+    const hc = { name: HEALTH_CHECK_PORT_NAME, port: svc.healthCheckNodePort, protocol: "TCP", nodePort: 0 };
+    for (const ip of svc.ingressIPs) add(ip, hc, "LoadBalancer", "external", familyOf(ip) ?? 4, "Cluster");
   }
   if (only === undefined && (a === undefined || a.externalIPs)) for (const ip of svc.externalIPs) for (const p of ports) add(ip, p, "ExternalIPs", "external", familyOf(ip) ?? 4, svc.etp);
   return out;

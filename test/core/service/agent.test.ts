@@ -93,6 +93,19 @@ test("--config key=value: unknown keys and values are usage errors naming them",
   assert.equal((parseOverride("enable-node-port") as { error: string }).error, '--config: "enable-node-port" is not key=value');
 });
 
+test("enable-health-check-loadbalancer-ip: the healthCheckNodePort as a frontend on each LoadBalancer IP (ETP Local only), without EndpointSlice backends", () => {
+  const local = svc("lb", lbSpec({ externalTrafficPolicy: "Local", healthCheckNodePort: 31999 }), lbStatus);
+  const cluster = svc("lb", lbSpec({ healthCheckNodePort: 0 }), lbStatus);
+  const cfg = (data: Record<string, string>) => resolveAgentConfig({ "kube-proxy-replacement": "true", ...data }).settings;
+  const cases: { name: string; s: typeof local; agent: AgentSettings; want: string[] }[] = [
+    { name: "on, ETP Local", s: local, agent: cfg({ "enable-health-check-loadbalancer-ip": "true" }), want: [...ALL.slice(0, 3), "4 192.0.2.10:31999/TCP LoadBalancer []", "5 198.51.100.7:80/TCP ExternalIPs [10.244.1.5 10.244.2.9]"] },
+    { name: "on, but health-check nodeport off", s: local, agent: cfg({ "enable-health-check-loadbalancer-ip": "true", "enable-health-check-nodeport": "false" }), want: ALL },
+    { name: "off (the agent's default)", s: local, agent: cfg({}), want: ALL },
+    { name: "on, ETP Cluster (no healthCheckNodePort)", s: cluster, agent: cfg({ "enable-health-check-loadbalancer-ip": "true" }), want: ALL },
+  ];
+  for (const c of cases) assert.deepEqual(rows(buildServiceMap([c.s], lbSlices, { agent: c.agent }).entries), c.want, c.name);
+});
+
 test("enable-health-check-nodeport: healthCheckNodePort in -o json only when the agent serves it", () => {
   const s = svc("lb", lbSpec({ externalTrafficPolicy: "Local", healthCheckNodePort: 31999 }), lbStatus);
   const flags = (on: boolean): unknown => (toRestModel(buildServiceMap([s], lbSlices).entries, { healthCheckNodePort: on })[0] as { spec: { flags: Record<string, unknown> } }).spec.flags["healthCheckNodePort"];
