@@ -74,8 +74,10 @@ test("l2 status from the cluster: same verdicts, a bounded number of list calls 
   assert.equal(r.code, 3, r.stderr);
   assert.deepEqual(verdictsOfTable(r.stdout), EXPECTED);
   const reqs = srv.requests.slice(before);
-  assert.deepEqual([...new Set(reqs.map((q) => q.verb))], ["list"]);
-  assert.equal(reqs.length, 6, reqs.map((q) => q.url).join("\n"));
+  // six lists, and one GET of the agent's configuration (issue 14: enable-l2-announcements)
+  assert.deepEqual([...new Set(reqs.map((q) => q.verb))], ["list", "get"]);
+  assert.equal(reqs.length, 7, reqs.map((q) => q.url).join("\n"));
+  assert.deepEqual(reqs.filter((q) => q.verb === "get").map((q) => q.url), ["/api/v1/namespaces/kube-system/configmaps/cilium-config"]);
   assert.ok(reqs.some((q) => q.url.startsWith("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases")));
 });
 

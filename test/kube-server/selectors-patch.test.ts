@@ -26,10 +26,12 @@ test("label selector operators", () => {
   assert.throws(() => parseLabelSelector("replicas>x"));
 });
 
-test("field selectors: metadata.name and metadata.namespace only", () => {
+test("field selectors: metadata.name, metadata.namespace and spec.nodeName only", () => {
   assert.equal(matchFields(parseFieldSelector("metadata.name=a,metadata.namespace!=kube-system"), "a", "default"), true);
   assert.equal(matchFields(parseFieldSelector("metadata.name==b"), "a", "default"), false);
-  assert.throws(() => parseFieldSelector("spec.nodeName=x"), /field label not supported/);
+  assert.equal(matchFields(parseFieldSelector("spec.nodeName=w1"), "a", "default", "w1"), true);
+  assert.equal(matchFields(parseFieldSelector("spec.nodeName=w1"), "a", "default", "w2"), false);
+  assert.throws(() => parseFieldSelector("status.phase=Running"), /field label not supported/);
 });
 
 test("merge patch (RFC 7386) and strategic merge with directives dropped", () => {

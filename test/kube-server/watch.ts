@@ -21,7 +21,7 @@ export function matches(p: Pick<WatchParams, "namespace" | "labels" | "fields">,
   const m = (o["metadata"] ?? {}) as Obj;
   const ns = String(m["namespace"] ?? "");
   if (p.namespace !== undefined && ns !== p.namespace) return false;
-  return matchLabels(p.labels, m["labels"] as Record<string, string> | undefined) && matchFields(p.fields, String(m["name"] ?? ""), ns);
+  return matchLabels(p.labels, m["labels"] as Record<string, string> | undefined) && matchFields(p.fields, String(m["name"] ?? ""), ns, String(((o["spec"] ?? {}) as Obj)["nodeName"] ?? ""));
 }
 
 /**

@@ -20,6 +20,8 @@ export const RESOURCES = {
   services: gvr("", "v1", "services", "Service", true),
   endpointSlices: gvr("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true),
   nodes: gvr("", "v1", "nodes", "Node", false),
+  pods: gvr("", "v1", "pods", "Pod", true),
+  configMaps: gvr("", "v1", "configmaps", "ConfigMap", true),
   namespaces: gvr("", "v1", "namespaces", "Namespace", false),
   leases: gvr("coordination.k8s.io", "v1", "leases", "Lease", true),
   poolsV2: gvr("cilium.io", "v2", "ciliumloadbalancerippools", "CiliumLoadBalancerIPPool", false),

@@ -9,8 +9,13 @@ import type { L2StatusInput } from "../../core/l2status/gather.ts";
 import type { ManifestObject } from "../manifests/load.ts";
 import { computePoolPlan } from "../../core/ipam/plan.ts";
 import type { Kube } from "../kube/types.ts";
+import { KubeApiError } from "../kube/errors.ts";
+import { CILIUM_CONFIG_NAME, CILIUM_CONFIG_NAMESPACE } from "../../core/service/agent-config.ts";
 
-export type StatusObjects = Omit<L2StatusInput, "probes" | "vips" | "now">;
+export type StatusObjects = Omit<L2StatusInput, "probes" | "vips" | "now"> & {
+  /** `data` of kube-system/cilium-config, when the input has it (enable-l2-announcements). */
+  readonly agentConfig?: { data: Record<string, unknown>; origin: string } | undefined;
+};
 
 export interface ClusterListOptions {
   readonly namespace?: string | undefined;
@@ -28,7 +33,16 @@ export async function listFromCluster(kube: Kube, o: ClusterListOptions): Promis
   o.onServices?.(services as ServiceObject[]);
   const objs = await loadClusterObjects(kube, { pools: true, l2Policies: true, endpointSlices: true, nodes: true, namespace: o.namespace, onWarning: o.onWarning });
   const leases = await kube.list(RESOURCES.leases, { namespace: o.leaseNamespace });
-  return [...services, ...objs.map((m) => m.obj), ...leases.items].map(asManifestObject);
+  // The agent's configuration: one GET; absent or forbidden → L2 announcements assumed on.
+  let config: Record<string, unknown>[] = [];
+  try {
+    const cm = await kube.get(RESOURCES.configMaps, CILIUM_CONFIG_NAME, CILIUM_CONFIG_NAMESPACE);
+    if (cm) config = [{ ...cm, kind: "ConfigMap", apiVersion: "v1" }];
+  } catch (err) {
+    if (!(err instanceof KubeApiError) || err.status !== 403) throw err;
+    o.onWarning(`cannot read ConfigMap ${CILIUM_CONFIG_NAMESPACE}/${CILIUM_CONFIG_NAME} (forbidden); assuming L2 announcements are enabled (override with --config enable-l2-announcements=false)`);
+  }
+  return [...services, ...objs.map((m) => m.obj), ...leases.items, ...config].map(asManifestObject);
 }
 
 const kindOf = (m: ManifestObject): string => String(m.obj["kind"] ?? "");
@@ -39,7 +53,10 @@ export function statusObjects(objects: readonly ManifestObject[], namespace: str
   const inNs = (m: ManifestObject): boolean => namespace === undefined || nsOf(m) === namespace;
   const of = <T>(kind: string, filter: (m: ManifestObject) => boolean = () => true): T[] => objects.filter((m) => kindOf(m) === kind && filter(m)).map((m) => m.obj as T);
   const services = of<ServiceObject>("Service", inNs);
+  const cm = objects.find((m) => kindOf(m) === "ConfigMap" && (m.obj["metadata"] as { name?: string } | undefined)?.name === CILIUM_CONFIG_NAME && nsOf(m) === CILIUM_CONFIG_NAMESPACE);
+  const data = cm?.obj["data"];
   return {
+    agentConfig: cm === undefined ? undefined : { data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {}, origin: cm.source.file.startsWith("cluster") ? `cluster ${CILIUM_CONFIG_NAMESPACE}/${CILIUM_CONFIG_NAME}` : cm.source.line === undefined ? cm.source.file : `${cm.source.file}:${cm.source.line}` },
     services,
     policies: of<PolicyObject>("CiliumL2AnnouncementPolicy"),
     leases: of<LeaseObject>("Lease"),

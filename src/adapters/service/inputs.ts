@@ -4,14 +4,20 @@
 import type { Kube } from "../kube/types.ts";
 import { RESOURCES } from "../kube/types.ts";
 import { failOnUnreadable, loadManifests, formatProblem } from "../manifests/load.ts";
-import { parseNode, parseService, parseSlice } from "../../core/service/parse.ts";
-import type { NodeInfo, ServiceInfo, SliceInfo } from "../../core/service/model.ts";
+import { parseNode, parsePod, parseService, parseSlice } from "../../core/service/parse.ts";
+import type { NodeInfo, PodInfo, ServiceInfo, SliceInfo } from "../../core/service/model.ts";
+import { CILIUM_CONFIG_NAME, CILIUM_CONFIG_NAMESPACE } from "../../core/service/agent-config.ts";
+import { KubeApiError } from "../kube/errors.ts";
 import type { LabelMatcher } from "../../core/label-query.ts";
 
 export interface ServiceInputs {
   services: ServiceInfo[];
   slices: SliceInfo[];
   nodes: NodeInfo[];
+  /** Pods with hostPorts (offline: every Pod of the dump; live: only --node's, by field selector). */
+  pods: PodInfo[];
+  /** `data` of kube-system/cilium-config and where it came from; undefined when none was found. */
+  agentConfig?: { data: Record<string, unknown>; origin: string } | undefined;
   /** One-line notes for stderr (ignored kinds, unparsable fields, file problems). */
   warnings: string[];
 }
@@ -21,7 +27,20 @@ export interface InputSelection {
   readonly namespace: string | undefined;
   readonly labelSelector: string | undefined;
   readonly nodes: boolean;
+  /** Live: the node whose Node object (zone, labels) and Pods (HostPort) are read. */
+  readonly node?: string | undefined;
+  /** Live: read kube-system/cilium-config (off when every setting is given by --config). */
+  readonly agentConfig?: boolean | undefined;
 }
+
+const isCiliumConfig = (obj: Record<string, unknown>): boolean => {
+  const m = (obj["metadata"] ?? {}) as Record<string, unknown>;
+  return obj["kind"] === "ConfigMap" && m["name"] === CILIUM_CONFIG_NAME && (m["namespace"] ?? CILIUM_CONFIG_NAMESPACE) === CILIUM_CONFIG_NAMESPACE;
+};
+const dataOf = (obj: Record<string, unknown>): Record<string, unknown> => {
+  const d = obj["data"];
+  return typeof d === "object" && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+};
 
 const isSlice = (apiVersion: unknown): boolean => apiVersion === "discovery.k8s.io/v1" || apiVersion === "discovery.k8s.io/v1beta1";
 
@@ -33,10 +52,21 @@ export async function inputsFromFiles(
 ): Promise<ServiceInputs & { loaded: number }> {
   const set = await loadManifests(paths, io);
   failOnUnreadable(set);
-  const out: ServiceInputs = { services: [], slices: [], nodes: [], warnings: set.problems.map(formatProblem) };
+  const out: ServiceInputs = { services: [], slices: [], nodes: [], pods: [], warnings: set.problems.map(formatProblem) };
   const problems: string[] = [];
   const ignored = new Map<string, number>();
-  for (const { obj } of set.objects) {
+  for (const { obj, source } of set.objects) {
+    const file = source.line === undefined ? source.file : `${source.file}:${source.line}`;
+    if (isCiliumConfig(obj)) {
+      if (out.agentConfig) out.warnings.push(`${file}: a second ConfigMap kube-system/cilium-config; the first one read (${out.agentConfig.origin}) is used`);
+      else out.agentConfig = { data: dataOf(obj), origin: file };
+      continue;
+    }
+    if (obj["kind"] === "Pod" && obj["apiVersion"] === "v1") {
+      const pod = parsePod(obj, problems);
+      if (pod.hostPorts.length > 0) out.pods.push(pod);
+      continue;
+    }
     const kind = obj["kind"];
     const ns = String(((obj["metadata"] ?? {}) as Record<string, unknown>)["namespace"] ?? "default");
     if (kind === "Service" && obj["apiVersion"] === "v1") {
@@ -58,8 +88,43 @@ export async function inputsFromFiles(
 }
 
 export async function inputsFromCluster(kube: Kube, sel: InputSelection): Promise<ServiceInputs> {
-  const out: ServiceInputs = { services: [], slices: [], nodes: [], warnings: [] };
+  const out: ServiceInputs = { services: [], slices: [], nodes: [], pods: [], warnings: [] };
   const problems: string[] = [];
+  // cilium-config: one GET. Absent (no Cilium, or another name) or forbidden → assumptions, said once.
+  const config = (async () => {
+    if (!sel.agentConfig) return;
+    try {
+      const cm = await kube.get(RESOURCES.configMaps, CILIUM_CONFIG_NAME, CILIUM_CONFIG_NAMESPACE);
+      if (cm) out.agentConfig = { data: dataOf(cm), origin: `cluster ${CILIUM_CONFIG_NAMESPACE}/${CILIUM_CONFIG_NAME}` };
+    } catch (err) {
+      if (!(err instanceof KubeApiError) || err.status !== 403) throw err;
+      out.warnings.push(`cannot read ConfigMap ${CILIUM_CONFIG_NAMESPACE}/${CILIUM_CONFIG_NAME} (forbidden); assuming every frontend kind is enabled (see --show-config, override with --config)`);
+    }
+  })();
+  // --node: its Node object (zone, labels) and its Pods only (field selector): never the whole
+  // cluster. Both are extras: without the permission the view is shown without them, said once.
+  const forbiddenIsWarning = async (what: string, without: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      if (!(err instanceof KubeApiError) || err.status !== 403) throw err;
+      out.warnings.push(`cannot ${what} (forbidden); ${without}`);
+    }
+  };
+  const node = forbiddenIsWarning(`get Node ${sel.node ?? ""}`, "no zone for topology-aware backends and no labels for node exposure annotations", async () => {
+    if (sel.node === undefined || sel.nodes) return;
+    const n = await kube.get(RESOURCES.nodes, sel.node);
+    if (n) out.nodes.push(parseNode(n));
+  });
+  const pods = forbiddenIsWarning(`list Pods on node ${sel.node ?? ""}`, "no HostPort frontends", async () => {
+    if (sel.node === undefined) return;
+    for await (const page of kube.pages(RESOURCES.pods, { fieldSelector: `spec.nodeName=${sel.node}` })) {
+      for (const o of page.items) {
+        const pod = parsePod(o, problems);
+        if (pod.hostPorts.length > 0) out.pods.push(pod);
+      }
+    }
+  });
   // The three lists are independent: page through them concurrently.
   const services = (async () => {
     for await (const page of kube.pages(RESOURCES.services, { namespace: sel.namespace, labelSelector: sel.labelSelector })) {
@@ -75,7 +140,7 @@ export async function inputsFromCluster(kube: Kube, sel: InputSelection): Promis
     if (!sel.nodes) return;
     for await (const page of kube.pages(RESOURCES.nodes)) for (const o of page.items) out.nodes.push(parseNode(o));
   })();
-  const results = await Promise.allSettled([services, slices, nodes]);
+  const results = await Promise.allSettled([services, slices, nodes, config, node, pods]);
   for (const r of results) if (r.status === "rejected") throw r.reason;
   out.warnings.push(...problems);
   return out;

@@ -21,6 +21,8 @@ export interface L2StatusInput {
   readonly probes?: ReadonlyMap<string, ProbeResult> | undefined;
   /** Only these addresses (canonical); pending Services are then left out. */
   readonly vips?: ReadonlySet<string> | undefined;
+  /** enable-l2-announcements is false: where that came from; every address then gets `l2-disabled`. */
+  readonly l2Disabled?: string | undefined;
   readonly now: number;
 }
 
@@ -85,7 +87,7 @@ export function gatherStatus(input: L2StatusInput): AddressStatus[] {
     const probe = input.probes?.get(ip) ?? null;
     const { verdict, reason } = decideVerdict({
       pending: false, policies: policyNames, unselectedWhy: unselectedWhy(c.infos, policies.length, problemText), lease, liveHolders,
-      holderMacs: macs, probe, localServicesWithoutBackend,
+      holderMacs: macs, probe, localServicesWithoutBackend, l2Disabled: input.l2Disabled,
     });
     out.push({
       address: ip, services, sources: [...c.sources].sort(), pool: input.poolOf.get(ip) ?? null, policies: policyNames, lease, otherLeases: others,

@@ -5,7 +5,7 @@
 import type { LeaseFacts, MacOnInterface } from "../announce/lease-record.ts";
 
 export const VERDICTS = [
-  "ok", "pending-ip", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "duplicate", "etp-local-no-backend",
+  "ok", "pending-ip", "l2-disabled", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "duplicate", "etp-local-no-backend",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 

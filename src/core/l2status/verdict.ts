@@ -18,16 +18,23 @@ export interface VerdictFacts {
   readonly holderMacs: readonly MacOnInterface[];
   readonly probe: ProbeResult | null;
   readonly localServicesWithoutBackend: readonly string[];
+  /** The agent's enable-l2-announcements is off: set with where it came from (e.g. "cilium-config (cluster …)"). */
+  readonly l2Disabled?: string | undefined;
 }
 
 export const PRECEDENCE: readonly Verdict[] = [
-  "pending-ip", "duplicate", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "etp-local-no-backend", "ok",
+  "pending-ip", "l2-disabled", "duplicate", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "etp-local-no-backend", "ok",
 ];
 
 export function decideVerdict(f: VerdictFacts): { verdict: Verdict; reason: string } {
   if (f.pending) return { verdict: "pending-ip", reason: "no address assigned yet (status.loadBalancer.ingress is empty): check `lbctl pool` for a pool that selects the Service" };
   const probed = f.probe !== null && f.probe.sent > 0;
   const macs = probed ? (f.probe?.answers ?? []).map((a) => a.mac) : [];
+  // Announcements off: no policy or lease matters, the agent answers for no address.
+  if (f.l2Disabled !== undefined) {
+    const heard = probed ? (macs.length > 0 ? `; yet ${macs.join(", ")} answered (not a Cilium announcement)` : "; nothing answered") : "";
+    return { verdict: "l2-disabled", reason: `enable-l2-announcements is false (${f.l2Disabled}): the agent announces no address${heard}` };
+  }
   if (macs.length > 1) {
     const holderMacs = new Set(f.holderMacs.map((m) => m.mac));
     const who = macs.map((m) => (holderMacs.has(m) ? `${m} (holder ${f.lease?.holder ?? "?"})` : m));

@@ -12,6 +12,8 @@ export interface Backend {
   readonly nodeName: string;
   readonly zone: string;
   readonly state: BackendState;
+  readonly forZones?: readonly string[] | undefined;
+  readonly forNodes?: readonly string[] | undefined;
 }
 
 /**
@@ -43,7 +45,8 @@ export function backendsFor(slices: readonly SliceInfo[], portName: string, prot
           const key = `${ip}|${p.port}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          out.push({ ip, port: p.port, protocol, nodeName: e.nodeName, zone: e.zone, state });
+          const b: Backend = { ip, port: p.port, protocol, nodeName: e.nodeName, zone: e.zone, state };
+          out.push(e.forZones === undefined && e.forNodes === undefined ? b : { ...b, forZones: e.forZones, forNodes: e.forNodes });
         }
       }
     }

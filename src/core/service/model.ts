@@ -28,6 +28,13 @@ export interface ServiceInfo {
   readonly labels: Readonly<Record<string, string>>;
   /** spec.loadBalancerClass; undefined when unset. */
   readonly loadBalancerClass: string | undefined;
+  /**
+   * Only the annotations the agent reads (`service.cilium.io/*` and the topology ones, see
+   * annotations.ts): a kubectl last-applied annotation is not kept for every Service.
+   */
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
+  /** spec.trafficDistribution (PreferClose, PreferSameZone, PreferSameNode); undefined when unset. */
+  readonly trafficDistribution?: string | undefined;
 }
 
 export interface Endpoint {
@@ -37,6 +44,9 @@ export interface Endpoint {
   readonly terminating: boolean | undefined;
   readonly nodeName: string;
   readonly zone: string;
+  /** hints.forZones[].name / hints.forNodes[].name (topology-aware routing); absent without hints. */
+  readonly forZones?: readonly string[] | undefined;
+  readonly forNodes?: readonly string[] | undefined;
 }
 
 export interface SlicePort {
@@ -59,4 +69,25 @@ export interface NodeInfo {
   readonly name: string;
   /** InternalIP and ExternalIP addresses, in status order. */
   readonly addresses: readonly string[];
+  /** The topology.kubernetes.io/zone label ("" when unset). */
+  readonly zone?: string | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A Pod port with a hostPort: the source of HostPort frontends. */
+export interface HostPortInfo {
+  readonly hostPort: number;
+  readonly hostIP: string; // "" = every address
+  readonly containerPort: number;
+  readonly protocol: string;
+}
+
+export interface PodInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly nodeName: string;
+  readonly podIPs: readonly string[];
+  /** Running or Pending with addresses; Succeeded/Failed pods program nothing. */
+  readonly active: boolean;
+  readonly hostPorts: readonly HostPortInfo[];
 }

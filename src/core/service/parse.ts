@@ -5,7 +5,10 @@
 import { canonicalIp } from "../ip.ts";
 import { vipIngressIps, type IngressEntry } from "../kube/ingress.ts";
 import { ENDPOINTSLICE_SERVICE_NAME_LABEL, HEADLESS_SERVICE_LABEL } from "../kube/labels.ts";
-import type { Endpoint, NodeInfo, ServiceInfo, ServicePort, SliceInfo, SlicePort, TrafficPolicy } from "./model.ts";
+import type { Endpoint, HostPortInfo, NodeInfo, PodInfo, ServiceInfo, ServicePort, SliceInfo, SlicePort, TrafficPolicy } from "./model.ts";
+import { isAgentAnnotation } from "./annotations.ts";
+
+const ZONE_LABEL = "topology.kubernetes.io/zone";
 
 type Obj = Readonly<Record<string, unknown>>;
 const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -62,6 +65,8 @@ export function parseService(o: unknown, problems: string[]): ServiceInfo {
     healthCheckNodePort: num(spec["healthCheckNodePort"]),
     labels,
     loadBalancerClass: typeof spec["loadBalancerClass"] === "string" ? spec["loadBalancerClass"] : undefined,
+    ...agentAnnotations(m["annotations"]),
+    ...(typeof spec["trafficDistribution"] === "string" ? { trafficDistribution: spec["trafficDistribution"] } : {}),
   };
 }
 
@@ -84,6 +89,7 @@ export function parseSlice(o: unknown, problems: string[]): SliceInfo {
       terminating: bool(c["terminating"]),
       nodeName: str(eo["nodeName"]),
       zone: str(eo["zone"]),
+      ...hints(eo["hints"]),
     };
   });
   return { namespace, name, service: str(obj(m["labels"])[ENDPOINTSLICE_SERVICE_NAME_LABEL]), addressType, ports, endpoints };
@@ -98,5 +104,49 @@ export function parseNode(o: unknown): NodeInfo {
     const ip = canonicalIp(str(ao["address"]));
     if ((t === "InternalIP" || t === "ExternalIP") && ip !== undefined) addresses.push(ip);
   }
-  return { name: str(m["name"]), addresses };
+  const labels = Object.fromEntries(Object.entries(obj(m["labels"])).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  return { name: str(m["name"]), addresses, zone: labels[ZONE_LABEL] ?? "", labels };
+}
+
+/** Only the annotations the agent reads; undefined (no field) when there are none. */
+function agentAnnotations(v: unknown): { annotations?: Record<string, string> } {
+  let out: Record<string, string> | undefined;
+  for (const [k, val] of Object.entries(obj(v))) {
+    if (typeof val === "string" && isAgentAnnotation(k)) (out ??= {})[k] = val;
+  }
+  return out ? { annotations: out } : {};
+}
+
+function hints(v: unknown): { forZones?: string[]; forNodes?: string[] } {
+  if (v === undefined) return {};
+  const h = obj(v);
+  const names = (x: unknown): string[] => arr(x).map((e) => str(obj(e)["name"])).filter((n) => n !== "");
+  return { ...(h["forZones"] !== undefined ? { forZones: names(h["forZones"]) } : {}), ...(h["forNodes"] !== undefined ? { forNodes: names(h["forNodes"]) } : {}) };
+}
+
+export function parsePod(o: unknown, problems: string[]): PodInfo {
+  const m = obj(obj(o)["metadata"]);
+  const spec = obj(obj(o)["spec"]);
+  const status = obj(obj(o)["status"]);
+  const namespace = str(m["namespace"], "default");
+  const name = str(m["name"]);
+  const raw = arr(status["podIPs"]).length > 0 ? arr(status["podIPs"]).map((p) => obj(p)["ip"]) : status["podIP"] !== undefined ? [status["podIP"]] : [];
+  const podIPs = ips(raw, problems, `Pod ${namespace}/${name} status.podIPs`);
+  const hostPorts: HostPortInfo[] = [];
+  for (const c of [...arr(spec["initContainers"]), ...arr(spec["containers"])]) {
+    for (const p of arr(obj(c)["ports"])) {
+      const po = obj(p);
+      const hostPort = num(po["hostPort"]);
+      if (hostPort <= 0) continue;
+      const hostIP = str(po["hostIP"]);
+      const canon = hostIP === "" ? "" : canonicalIp(hostIP);
+      if (canon === undefined) {
+        problems.push(`Pod ${namespace}/${name}: hostIP "${hostIP}" is not an IP address`);
+        continue;
+      }
+      hostPorts.push({ hostPort, hostIP: canon === "0.0.0.0" || canon === "::" ? "" : canon, containerPort: num(po["containerPort"]), protocol: str(po["protocol"], "TCP").toUpperCase() });
+    }
+  }
+  const phase = str(status["phase"]);
+  return { namespace, name, nodeName: str(spec["nodeName"]), podIPs, active: phase !== "Succeeded" && phase !== "Failed" && podIPs.length > 0, hostPorts };
 }

@@ -39,14 +39,26 @@ export function wideRows(entries: readonly MapEntry[], style: StateStyle = plain
       const cells = [backendText(b, i + 1, style), b.nodeName || "<none>", b.zone || "<none>"];
       rows.push(i === 0 ? [...head, ...cells] : ["", "", "", "", "", ...cells]);
     });
+    // Backends this node does not use (--node): after the used ones, with the reason.
+    for (const l of e.leftOut ?? []) {
+      const b = l.backend;
+      rows.push(["", "", "", "", "", `- ${formatL3n4(b.ip, b.port, b.protocol)} (left out: ${l.reason})`, b.nodeName || "<none>", b.zone || "<none>"]);
+    }
   }
   return rows;
 }
 
+export interface RestOptions {
+  /** enable-health-check-nodeport: healthCheckNodePort is only reported when the agent serves it. */
+  readonly healthCheckNodePort?: boolean | undefined;
+}
+
 /** The cilium-dbg `GET /v1/service` model; empty optional fields omitted as go-swagger does. */
-export function toRestModel(entries: readonly MapEntry[]): unknown[] {
+export function toRestModel(entries: readonly MapEntry[], o: RestOptions = {}): unknown[] {
+  const hc = o.healthCheckNodePort !== false;
   return entries.map((e) => {
     const s = e.service;
+    const a = e.annotations;
     const spec = {
       id: e.id,
       "frontend-address": { ip: e.ip, port: e.port, protocol: e.protocol, scope: e.scope },
@@ -65,7 +77,10 @@ export function toRestModel(entries: readonly MapEntry[]): unknown[] {
         trafficPolicy: e.policy,
         extTrafficPolicy: s.etp,
         intTrafficPolicy: s.itp,
-        ...(s.healthCheckNodePort ? { healthCheckNodePort: s.healthCheckNodePort } : {}),
+        ...(s.healthCheckNodePort && hc ? { healthCheckNodePort: s.healthCheckNodePort } : {}),
+        ...(a?.proxyDelegation === "delegate-if-local" ? { proxyDelegation: a.proxyDelegation } : {}),
+        ...(a?.forwardingMode !== undefined ? { forwardingMode: a.forwardingMode } : {}),
+        ...(a !== undefined && a.affinity !== "none" ? { clusterAffinity: a.affinity } : {}),
         name: s.name,
         namespace: s.namespace,
       },

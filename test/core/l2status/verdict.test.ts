@@ -38,6 +38,8 @@ const cases: [string, Partial<VerdictFacts>, Verdict, RegExp][] = [
   ["no-policy beats no-lease", { policies: [], lease: null }, "no-policy", /selects it/],
   ["lease-expired beats no-answer", { lease: lease({ expired: true }), probe: probe() }, "lease-expired", /stopped renewing/],
   ["no-answer beats eTP", { probe: probe(), localServicesWithoutBackend: ["shop/local"] }, "no-answer", /nothing answered/],
+  ["l2-disabled beats everything but pending", { l2Disabled: "cilium-config (cluster kube-system/cilium-config)", probe: probe(ROGUE), policies: [] }, "l2-disabled", /enable-l2-announcements is false \(cilium-config \(cluster kube-system\/cilium-config\)\): the agent announces no address; yet .* answered/],
+  ["pending beats l2-disabled", { pending: true, l2Disabled: "--config" }, "pending-ip", /no address assigned/],
   ["wrong-mac beats eTP", { probe: probe(ROGUE), localServicesWithoutBackend: ["shop/local"] }, "wrong-mac", /answered by/],
 ];
 

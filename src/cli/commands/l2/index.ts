@@ -12,6 +12,7 @@ export function registerL2(program: Command, runner: Runner): void {
     .option("-A, --all-namespaces", "Services of every namespace")
     .option("--vip <ip[,ip…]>", "Only these addresses (repeatable)", collect)
     .option("-f, --filename <path>", "Read objects from files, directories or - (Services, pools, policies, Leases, Nodes, EndpointSlices; repeatable) instead of the cluster", collect)
+    .option("--config <key=value>", "Override a cilium-config setting, e.g. enable-l2-announcements=false (repeatable)", collect)
     .option("--lease-namespace <ns>", "Namespace of the announcement Leases", "kube-system")
     .option("--probe", "ARP/NDP every address from this host and show which MACs answer (needs CAP_NET_RAW and a link on the VIPs' segment)")
     .option("-i, --interface <name>", "Probe on this interface (default: the one whose connected subnet holds the address)")
@@ -21,7 +22,7 @@ export function registerL2(program: Command, runner: Runner): void {
     .option("--watch-interval <duration>", "Re-evaluation period with --watch", "2s")
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "wide", "json", "yaml"]).default("table"))
     .addHelpText("after", `
-Verdicts (first failing check wins): pending-ip, duplicate, no-policy, no-lease, lease-expired,
+Verdicts (first failing check wins): pending-ip, l2-disabled, duplicate, no-policy, no-lease, lease-expired,
 no-answer, wrong-mac, etp-local-no-backend, ok.
 Exit status: 0 every address ok, 3 at least one is not ok, 1 error, 2 usage.
 

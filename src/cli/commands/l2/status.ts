@@ -7,6 +7,9 @@ import { checkNamespaceFlags, kubeFlags, namespaceName, parseDuration, str as op
 import { parseVips } from "../../../core/announce/vips.ts";
 import type { AddressStatus } from "../../../core/l2status/model.ts";
 import type { Loader } from "../../../adapters/l2status/evaluate.ts";
+import type { StatusObjects } from "../../../adapters/l2status/inputs.ts";
+import { parseOverrides } from "../service/agent-config.ts";
+import { resolveAgentConfig } from "../../../core/service/agent-config.ts";
 
 /** Exit status when at least one address is not ok (1 stays "could not check"). */
 export const EXIT_NOT_OK = 3;
@@ -116,14 +119,27 @@ function stable(r: AddressStatus): unknown {
   return [r.address, r.services, r.pool, r.policies, r.lease?.holder, r.lease?.expired, r.holderMacs, r.probe?.answers.map((a) => a.mac), r.verdict];
 }
 
+/** enable-l2-announcements from cilium-config (if any) and --config; sets l2Disabled when off. */
+function withAgentConfig(ctx: CliContext, overrides: ReadonlyMap<string, boolean>): (o: StatusObjects) => StatusObjects {
+  const warned = new Set<string>();
+  return (o) => {
+    const c = resolveAgentConfig(o.agentConfig?.data, overrides, o.agentConfig?.origin);
+    for (const w of c.warnings) if (!warned.has(w)) (warned.add(w), warn(ctx, w));
+    const i = c.info.find((x) => x.key === "enable-l2-announcements");
+    if (!i || i.value) return o;
+    return { ...o, l2Disabled: i.source === "flag" ? "--config" : i.source === "cilium-config" ? `cilium-config from ${c.origin ?? "?"}` : "the agent's default, key absent from cilium-config" };
+  };
+}
+
 async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Settings): Promise<{ load: Loader; close(): void }> {
+  const agent = withAgentConfig(ctx, parseOverrides(opts["config"] as string[] | undefined));
   if (s.files.length > 0) {
     const [{ loadManifests, formatProblem }, { statusObjects }] = await Promise.all([import("../../../adapters/manifests/load.ts"), import("../../../adapters/l2status/inputs.ts")]);
     return {
       load: async () => {
         const set = await loadManifests(s.files, { cwd: ctx.cwd, stdin: ctx.stdin });
         if (set.problems.length > 0) throw new LbctlError(set.problems.map(formatProblem).join("; "));
-        return statusObjects(set.objects, s.namespace, ctx.now());
+        return agent(statusObjects(set.objects, s.namespace, ctx.now()));
       },
       close: () => {},
     };
@@ -136,7 +152,7 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
     load: async (onServices) => {
       const objs = await listFromCluster(kube, { namespace, leaseNamespace: s.leaseNamespace, onWarning: (m) => warned || warn(ctx, m), onServices });
       warned = true;
-      return statusObjects(objs, undefined, ctx.now());
+      return agent(statusObjects(objs, undefined, ctx.now()));
     },
     close: () => kube.close(),
   };

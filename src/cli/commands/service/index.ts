@@ -12,10 +12,12 @@ export function registerService(program: Command, runner: Runner): void {
     .option("-n, --namespace <ns>", "Only Services in this namespace (default: the context's namespace; all namespaces with -f)")
     .option("-A, --all-namespaces", "Services in all namespaces")
     .option("-l, --selector <selector>", "Only Services matching this label selector (e.g. app=web,tier!=db)")
-    .option("--type <types>", "Only these frontend types: ClusterIP, NodePort, LoadBalancer, ExternalIPs (repeat or comma-separate)", collect)
+    .option("--type <types>", "Only these frontend types: ClusterIP, NodePort, LoadBalancer, ExternalIPs, HostPort (repeat or comma-separate)", collect)
     .option("--frontend <ip[:port]>", "Only frontends with this address (and port): which Service owns this IP?")
     .option("--node <name>", "Show this node's datapath view: traffic-policy Local filtering and /i internal frontends")
     .option("--node-ips", "List NodePort frontends per node address too, as Cilium <= 1.17 did (reads Node objects)")
+    .option("--config <key=value>", "Override a cilium-config setting, e.g. enable-node-port=false (repeatable; see --show-config for the keys)", collect)
+    .option("--show-config", "Print the agent settings used (value and where it came from: --config, cilium-config, agent default, assumed) instead of the list")
     .option("-f, --filename <path>", "Read Services/EndpointSlices/Nodes from files, directories or - (stdin) instead of the cluster", collect)
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "wide", "json", "yaml"]).default("table"))
     .addHelpText(

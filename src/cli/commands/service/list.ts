@@ -9,6 +9,7 @@ import { parseFrontendQuery } from "../../../core/service/addr.ts";
 import { labelMatcher, LabelQueryError, parseLabelQuery } from "../../../core/label-query.ts";
 import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel, type StateStyle } from "../../../core/service/render.ts";
 import type { ServiceInputs } from "../../../adapters/service/inputs.ts";
+import { parseOverrides, resolveAndReport, configView } from "./agent-config.ts";
 
 interface Flags {
   namespace?: string;
@@ -20,6 +21,8 @@ interface Flags {
   nodeIps?: boolean;
   filename?: string[];
   output?: string;
+  config?: string[];
+  showConfig?: boolean;
 }
 
 function parseTypes(values: readonly string[] | undefined): FrontendType[] | undefined {
@@ -47,6 +50,7 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
   const frontend = f.frontend === undefined ? undefined : parseFrontendQuery(f.frontend);
   if (f.frontend !== undefined && !frontend) throw new UsageError(`--frontend: "${f.frontend}" is not IP or IP:PORT (IPv6 with a port: [2001:db8::1]:80)`);
   checkNamespaceFlags(raw);
+  const overrides = parseOverrides(f.config);
   let matcher;
   try {
     // Evaluated locally for -f input, by the grammar the API server applies to live lists.
@@ -68,7 +72,7 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
     const kube = connectKube(kubeFlags(raw, ctx.env));
     try {
       const namespace = f.allNamespaces ? undefined : (f.namespace ?? kube.namespace);
-      inputs = await inputsFromCluster(kube, { namespace, labelSelector: f.selector, nodes: f.nodeIps === true });
+      inputs = await inputsFromCluster(kube, { namespace, labelSelector: f.selector, nodes: f.nodeIps === true, node: f.node, agentConfig: true });
     } finally {
       kube.close();
     }
@@ -78,10 +82,18 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
   if (f.node !== undefined && inputs.nodes.length > 0 && !inputs.nodes.some((n) => n.name === f.node)) {
     warn(ctx, `--node: no Node named "${f.node}" among ${inputs.nodes.length} nodes read; Local policies will select no backends`);
   }
+  const config = resolveAndReport(ctx, inputs.agentConfig, overrides);
+  if (f.showConfig) {
+    await render(ctx, configView(config), format);
+    return 0;
+  }
   const map = buildServiceMap(inputs.services, inputs.slices, {
     node: f.node,
     nodeIps: f.nodeIps ? inputs.nodes : undefined,
     warnOrphanSlices: !f.selector,
+    agent: config.settings,
+    nodeInfo: f.node === undefined ? undefined : inputs.nodes.find((n) => n.name === f.node),
+    pods: inputs.pods,
   });
   for (const w of [...inputs.warnings, ...map.warnings]) warn(ctx, w);
   const entries = filterEntries(map.entries, { types, frontend });
@@ -89,7 +101,7 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
   const view: View = {
     table: (paint) => ({ headers: TABLE_HEADERS, rows: tableRows(entries, stateStyle(paint)) }),
     wide: (paint) => ({ headers: WIDE_HEADERS, rows: wideRows(entries, stateStyle(paint)) }),
-    data: () => toRestModel(entries),
+    data: () => toRestModel(entries, { healthCheckNodePort: config.settings.healthCheckNodePort }),
   };
   await render(ctx, view, format);
   if (frontend && entries.length === 0) {
