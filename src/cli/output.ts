@@ -1,7 +1,9 @@
 // The one module that writes command results. Data goes to stdout, diagnostics to stderr.
 // Views are built by commands; this module only renders them in the chosen format.
-import type { CliContext } from "./context.ts";
-import { UsageError } from "./errors.ts";
+import type { CliContext, OutStream } from "./context.ts";
+import { LbctlError, UsageError } from "./errors.ts";
+import { MAX_NESTING_DEPTH, tooDeep } from "../core/depth.ts";
+import { YamlEmitter } from "./yaml-emit.ts";
 
 export const OUTPUT_FORMATS = ["table", "wide", "json", "yaml"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -109,20 +111,29 @@ export function formatJson(data: unknown): string {
 }
 
 export async function formatYaml(data: unknown): Promise<string> {
-  const { stringify } = await import("yaml");
-  return stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
+  return (await yamlEmitter()).document(data);
+}
+
+let emitter: YamlEmitter | undefined;
+async function yamlEmitter(): Promise<YamlEmitter> {
+  if (!emitter) {
+    const { stringify } = await import("yaml");
+    emitter = new YamlEmitter(stringify);
+  }
+  return emitter;
 }
 
 export async function render(ctx: CliContext, view: View, format: OutputFormat): Promise<void> {
-  ctx.stdout.write(await renderToString(view, format, ctx.colorOut));
+  if (format === "json" || format === "yaml") return writeData(ctx, view.data(), format);
+  await put(ctx.stdout, await renderToString(view, format, ctx.colorOut));
 }
 
 export async function renderToString(view: View, format: OutputFormat, color = false): Promise<string> {
   switch (format) {
     case "json":
-      return formatJson(view.data());
+      return formatJson(checkedDepth(view.data()));
     case "yaml":
-      return formatYaml(view.data());
+      return formatYaml(checkedDepth(view.data()));
     case "wide": {
       const paint = await makePaint(color);
       return formatTable(view.wide ? view.wide(paint) : view.table(paint));
@@ -130,6 +141,73 @@ export async function renderToString(view: View, format: OutputFormat, color = f
     case "table":
       return formatTable(view.table(await makePaint(color)));
   }
+}
+
+/** Refuses, before anything is written, a value too deep to serialise (see core/depth.ts). */
+function checkedDepth<T>(data: T): T {
+  const at = tooDeep(data);
+  if (at !== undefined) {
+    throw new LbctlError(`cannot write output: ${at}: nested deeper than ${MAX_NESTING_DEPTH} levels (nothing written)`);
+  }
+  return data;
+}
+
+/**
+ * Writes one chunk and waits while the stream's buffer is full, so that a slow reader (`| jq`)
+ * holds back the writer instead of the whole output queueing in memory.
+ */
+async function put(stream: OutStream, chunk: string): Promise<void> {
+  if (stream.write(chunk) === false && typeof stream.once === "function") {
+    await new Promise<void>((resolve) => stream.once!("drain", () => resolve()));
+  }
+}
+
+/**
+ * -o json|yaml of a value. A `kind: List` (items last, the shape every command prints) is written
+ * one batch of items at a time, byte-identical to formatJson/formatYaml of the whole value, so a
+ * 100k-object List never exists as one giant string in memory; the depth is checked first so that
+ * the output is complete or absent.
+ */
+export async function writeData(ctx: CliContext, data: unknown, format: "json" | "yaml"): Promise<void> {
+  checkedDepth(data);
+  if (!isStreamableList(data)) {
+    await put(ctx.stdout, format === "json" ? formatJson(data) : await formatYaml(data));
+    return;
+  }
+  const { items, ...head } = data;
+  const BATCH = 256;
+  if (format === "json") {
+    const headText = JSON.stringify(head, null, 2);
+    // `{ ...head,\n  "items": [` — the head's closing brace is replaced by the items array.
+    await put(ctx.stdout, (headText === "{}" ? "{\n" : headText.slice(0, -2) + ",\n") + '  "items": [\n');
+    for (let i = 0; i < items.length; i += BATCH) {
+      const chunk = items.slice(i, i + BATCH).map((it) => "    " + JSON.stringify(it, null, 2).replace(/\n/g, "\n    "));
+      await put(ctx.stdout, chunk.join(",\n") + (i + BATCH < items.length ? ",\n" : "\n"));
+    }
+    await put(ctx.stdout, "  ]\n}\n");
+    return;
+  }
+  const y = await yamlEmitter();
+  const headText = Object.keys(head).length === 0 ? "" : y.document(head);
+  await put(ctx.stdout, headText + "items:\n");
+  for (let i = 0; i < items.length; i += BATCH) {
+    let chunk = "";
+    for (const it of items.slice(i, i + BATCH)) {
+      // Each item written as a one-entry sequence (so a scalar is written as a sequence entry
+      // would be), indented two spaces; an empty line inside a block scalar stays empty, as the
+      // library writes it.
+      chunk += "  " + y.document([it]).slice(0, -1).replace(/\n(?!\n)/g, "\n  ") + "\n";
+    }
+    await put(ctx.stdout, chunk);
+  }
+}
+
+function isStreamableList(data: unknown): data is { items: unknown[] } & Record<string, unknown> {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return false;
+  const items = (data as Record<string, unknown>)["items"];
+  if (!Array.isArray(items) || items.length === 0) return false;
+  const keys = Object.keys(data);
+  return keys[keys.length - 1] === "items";
 }
 
 /** Raw data lines for streaming commands (arping, announce logs to stdout when asked). */
@@ -144,25 +222,4 @@ export function warn(ctx: CliContext, message: string): void {
 
 export function notice(ctx: CliContext, message: string): void {
   ctx.stderr.write(message + "\n");
-}
-
-/**
- * Writes a `kind: List` as `-o json` would (byte-identical to formatJson), one item at a time, so
- * a 100k-object List never exists as one giant string (and its Buffer copy) in memory.
- */
-export function writeJsonList(ctx: CliContext, list: { items: unknown[] } & Record<string, unknown>): void {
-  const { items, ...head } = list;
-  const headText = JSON.stringify(head, null, 2);
-  if (items.length === 0) {
-    ctx.stdout.write(formatJson(list));
-    return;
-  }
-  // `{ ...head,\n  "items": [` — the head's closing brace is replaced by the items array.
-  ctx.stdout.write((headText === "{}" ? "{\n" : headText.slice(0, -2) + ",\n") + '  "items": [\n');
-  const BATCH = 256;
-  for (let i = 0; i < items.length; i += BATCH) {
-    const chunk = items.slice(i, i + BATCH).map((it) => "    " + JSON.stringify(it, null, 2).replace(/\n/g, "\n    "));
-    ctx.stdout.write(chunk.join(",\n") + (i + BATCH < items.length ? ",\n" : "\n"));
-  }
-  ctx.stdout.write("  ]\n}\n");
 }
