@@ -52,29 +52,60 @@ export async function makePaint(enabled: boolean): Promise<Paint> {
 // SGR colour sequences, which take no columns on screen.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+/** Columns a cell takes on a terminal: SGR colour codes take none. */
+function cellWidth(cell: string): number {
+  const text = cell.includes("\u001b") ? cell.replace(ANSI, "") : cell;
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  let w = 0;
+  for (const ch of text) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+
+/** East Asian wide and fullwidth characters (and emoji) take two columns, marks none. */
+function charWidth(cp: number): number {
+  if (cp < 0x300) return 1;
+  if (ZERO_WIDTH.test(String.fromCodePoint(cp))) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) || (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd)
+  ) return 2;
+  return 1;
+}
+
 /**
- * Fast path for the common case (single-line, ASCII cells): the same layout cli-table3 produces,
- * in linear time. cli-table3 takes tens of seconds on the 100k-row tables of big clusters.
+ * The layout cli-table3 produces, in linear time, for single-line cells of any script (widths
+ * measured here: cli-table3 is quadratic and takes tens of seconds on the 100k-row tables of big
+ * clusters, or on 8000 rows once one cell is not ASCII). Cells with line breaks or other control
+ * characters go to cli-table3.
  */
 function formatPlainTable(table: Table): string | undefined {
   const all = [table.headers, ...table.rows];
   const widths: number[] = [];
+  const cellWidths: number[][] = [];
   for (const row of all) {
+    const ws: number[] = [];
     for (let i = 0; i < row.length; i++) {
       const cell = row[i]!;
-      if (!/^[\x20-\x7e\u001b]*$/.test(cell)) return undefined; // non-ASCII or multi-line: cli-table3 handles widths
-      const w = cell.includes("\u001b") ? cell.replace(ANSI, "").length : cell.length;
+      if (/[\x00-\x1a\x1c-\x1f\x7f]/.test(cell)) return undefined; // multi-line: cli-table3 wraps
+      const w = cellWidth(cell);
+      ws.push(w);
       if (w > (widths[i] ?? 0)) widths[i] = w;
     }
+    cellWidths.push(ws);
   }
   const lines: string[] = [];
   const parts: string[] = [];
-  for (const row of all) {
+  for (let r = 0; r < all.length; r++) {
+    const row = all[r]!;
+    const ws = cellWidths[r]!;
     parts.length = 0;
     for (let i = 0; i < widths.length; i++) {
-      const cell = row[i] ?? "";
-      const w = cell.includes("\u001b") ? cell.replace(ANSI, "").length : cell.length;
-      parts.push(i === 0 ? "" : "   ", cell, " ".repeat(widths[i]! - w));
+      parts.push(i === 0 ? "" : "   ", row[i] ?? "", " ".repeat(widths[i]! - (ws[i] ?? 0)));
     }
     lines.push(parts.join("").trimEnd()); // join: a flat string, not a rope per line
   }

@@ -71,3 +71,19 @@ test("big ASCII tables skip cli-table3 but lay out exactly as it does (colour co
     { numRuns: 15 },
   );
 });
+
+test("non-ASCII cells (accents, CJK, combining marks) lay out as cli-table3 does, in linear time", async () => {
+  const { formatTable, cliTable3Body } = await import("../../src/cli/output.ts");
+  const cell = fc.string({ unit: fc.constantFrom("a", "é", "e\u0301", "中", "ß", "-", " ", "ｱ"), maxLength: 8 });
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 40 }), async (rows) => {
+      const table = { headers: ["A", "BB", "CCC"], rows };
+      assert.equal(await formatTable(table), (await cliTable3Body(table)) + "\n");
+    }),
+    { numRuns: 100 },
+  );
+  const rows = Array.from({ length: 20000 }, (_, i) => [`svc-${i}`, i === 7 ? "café" : "x", "192.0.2.1"]);
+  const t0 = performance.now();
+  await formatTable({ headers: ["NAME", "KEY", "IP"], rows });
+  assert.ok(performance.now() - t0 < 3000, "20000 rows with one non-ASCII cell take under 3 s");
+});
