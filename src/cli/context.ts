@@ -3,6 +3,8 @@
 
 export interface OutStream {
   write(chunk: string): unknown;
+  /** Present on real streams: output waits for "drain" when write() returns false. */
+  once?(event: "drain", listener: () => void): unknown;
   isTTY?: boolean | undefined;
 }
 
