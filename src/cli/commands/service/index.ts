@@ -8,13 +8,13 @@ export function registerService(program: Command, runner: Runner): void {
   service
     .command("list")
     .alias("ls")
-    .description("List every frontend (ClusterIP, NodePort, LoadBalancer, ExternalIPs) with its backends")
+    .description("List every frontend (ClusterIP, NodePort, LoadBalancer, ExternalIPs, HostPort) with its backends, as the agent configured by cilium-config programs them")
     .option("-n, --namespace <ns>", "Only Services in this namespace (default: the context's namespace; all namespaces with -f)")
     .option("-A, --all-namespaces", "Services in all namespaces")
     .option("-l, --selector <selector>", "Only Services matching this label selector (e.g. app=web,tier!=db)")
     .option("--type <types>", "Only these frontend types: ClusterIP, NodePort, LoadBalancer, ExternalIPs, HostPort (repeat or comma-separate)", collect)
     .option("--frontend <ip[:port]>", "Only frontends with this address (and port): which Service owns this IP?")
-    .option("--node <name>", "Show this node's datapath view: traffic-policy Local filtering and /i internal frontends")
+    .option("--node <name>", "Show this node's datapath view: traffic-policy Local filtering, /i internal frontends, topology-aware backends (its zone), node exposure annotations, its HostPort Pods")
     .option("--node-ips", "List NodePort frontends per node address too, as Cilium <= 1.17 did (reads Node objects)")
     .option("--config <key=value>", "Override a cilium-config setting, e.g. enable-node-port=false (repeatable; see --show-config for the keys)", collect)
     .option("--show-config", "Print the agent settings used (value and where it came from: --config, cilium-config, agent default, assumed) instead of the list")
@@ -32,6 +32,12 @@ Examples:
 
   # What node worker-1 would do with externalTrafficPolicy: Local Services
   lbctl service list -A --node worker-1 -o wide
+
+  # Which agent settings were used, and from where (cilium-config, --config, defaults)
+  lbctl service list -A --show-config
+
+  # As if NodePort were off in the agent
+  lbctl service list -A --config enable-node-port=false
 
   # Offline, from a support bundle
   kubectl get svc,endpointslices,nodes -A -o yaml > dump.yaml
