@@ -12,6 +12,8 @@ const GROUPS: readonly (readonly [names: readonly string[], load: () => Promise<
   [["arping"], async () => (await import("./arping/index.ts")).registerArping],
   [["announce"], async () => (await import("./announce/index.ts")).registerAnnounce],
   [["l2"], async () => (await import("./l2/index.ts")).registerL2],
+  // `__complete` names no group: it needs them all, so all are registered.
+  [["completion"], async () => (await import("./completion/index.ts")).registerCompletion],
 ];
 
 /** Root options that take a separate value: their value is not a command word. */
