@@ -213,6 +213,26 @@ export function formatIp(ip: Ip): string {
 }
 
 /** IPv4-mapped IPv6 (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2). */
+/**
+ * Why no host would ARP or solicit for `ip` as a unicast address on a link (unspecified,
+ * loopback, multicast, broadcast), or undefined when it is one a host can own.
+ */
+export function notUnicastReason(ip: Ip): string | undefined {
+  const v = ipToBigInt(ip);
+  if (v === 0n) return "the unspecified address";
+  if (ip.family === 4) {
+    const top = Number(v >> 24n);
+    if (top === 127) return "a loopback address";
+    if (top >= 224 && top <= 239) return "a multicast address";
+    if (v === 0xffffffffn) return "the broadcast address";
+    if (top >= 240) return "a reserved (class E) address";
+    return undefined;
+  }
+  if (v === 1n) return "the loopback address";
+  if (v >> 120n === 0xffn) return "a multicast address";
+  return undefined;
+}
+
 export function isIpv4Mapped(ip: Ip): boolean {
   return ip.family === 6 && ip.w0 === 0 && ip.w1 === 0 && ip.w2 === 0xffff;
 }

@@ -5,7 +5,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { LbctlError, UsageError } from "../../errors.ts";
 import type { KubeObject } from "../kube/types.ts";
-import { yamlDocuments, type ItemLocator, type Locator } from "./yaml.ts";
+import { shortKey, yamlDocuments, type ItemLocator, type Locator } from "./yaml.ts";
+import { MAX_NESTING_DEPTH, tooDeep } from "../../core/depth.ts";
 
 
 export interface ObjectSource {
@@ -148,14 +149,74 @@ export function parseText(text: string, file: string, objects: ManifestObject[],
       problems.push({ file, line: jsonErrorLine(text, err), message: `invalid JSON: ${(err as Error).message}` });
       return;
     }
+    const dup = jsonDuplicateKey(text);
+    if (dup) {
+      // JSON.parse keeps the last; kubectl (sigs.k8s.io/json, strict) rejects the file.
+      problems.push({ file, line: dup.line, message: `invalid JSON: mapping key ${JSON.stringify(shortKey(dup.key))} already defined` });
+      return;
+    }
     const docs = Array.isArray(parsed) ? parsed : [parsed];
-    for (const doc of docs) addDocument(doc, file, undefined, () => undefined, objects, problems);
+    for (const doc of docs) if (shallowEnough(doc, file, undefined, problems)) addDocument(doc, file, undefined, () => undefined, objects, problems);
     return;
   }
   for (const ev of yamlDocuments(text, opts.tree === true)) {
     if ("message" in ev) problems.push({ file, line: ev.line, message: ev.message });
-    else addDocument(ev.value, file, ev.line, ev.locate, objects, problems, ev.itemAt);
+    else if (shallowEnough(ev.value, file, ev.line, problems)) addDocument(ev.value, file, ev.line, ev.locate, objects, problems, ev.itemAt);
   }
+}
+
+/** The depth limit (core/depth.ts) at load time: a deeper document is one problem, not a crash later. */
+function shallowEnough(doc: unknown, file: string, line: number | undefined, problems: ManifestProblem[]): boolean {
+  const at = tooDeep(doc);
+  if (at === undefined) return true;
+  problems.push({ file, line, message: `${at}: nested deeper than ${MAX_NESTING_DEPTH} levels` });
+  return false;
+}
+
+/**
+ * The first key that appears twice in one object of a valid JSON text, with its line; linear,
+ * one pass over the characters.
+ */
+export function jsonDuplicateKey(text: string): { key: string; line: number } | undefined {
+  const stack: (Set<string> | null)[] = [];
+  const n = text.length;
+  let line = 1;
+  let expectKey = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    else if (c === 123) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 91) {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === 125 || c === 93) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 44) expectKey = stack[stack.length - 1] != null;
+    else if (c === 34) {
+      let j = i + 1;
+      let escaped = false;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 92) {
+          escaped = true;
+          j += 2;
+        } else if (d === 34) break;
+        else j++;
+      }
+      if (expectKey) {
+        const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+        const keys = stack[stack.length - 1]!;
+        if (keys.has(key)) return { key, line };
+        keys.add(key);
+        expectKey = false;
+      }
+      i = j;
+    }
+  }
+  return undefined;
 }
 
 function jsonErrorLine(text: string, err: unknown): number | undefined {
@@ -167,6 +228,8 @@ function jsonErrorLine(text: string, err: unknown): number | undefined {
   return line;
 }
 
+
+const MAX_NAME_LENGTH = 253;
 
 function addDocument(
   doc: unknown,
@@ -199,8 +262,18 @@ function addDocument(
     });
     return;
   }
+  if (typeof kind === "string" && kind.endsWith("List") && obj["items"] !== undefined && obj["items"] !== null) {
+    problems.push({ file, line: locate(["items"]) ?? line, message: `${kind}: items: expected a list, got ${typeof obj["items"] === "object" ? "a mapping" : JSON.stringify(obj["items"]).slice(0, 40)}` });
+    return;
+  }
   if (typeof kind !== "string" || typeof obj["apiVersion"] !== "string") {
     problems.push({ file, line, message: "object has no apiVersion/kind" });
+    return;
+  }
+  const name = (obj["metadata"] as Record<string, unknown> | undefined)?.["name"];
+  if (typeof name === "string" && name.length > MAX_NAME_LENGTH) {
+    // Every Kubernetes object name is at most a DNS subdomain (253); the API server refuses longer.
+    problems.push({ file, line: locate(["metadata", "name"]) ?? line, message: `${kind} "${name.slice(0, 40)}...": metadata.name: ${name.length} characters, more than ${MAX_NAME_LENGTH}` });
     return;
   }
   objects.push({ obj, source: { file, line, order: objects.length }, locate });

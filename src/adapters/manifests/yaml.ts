@@ -14,6 +14,9 @@ export type YamlEvent =
 
 /** The documents of one YAML text; `tree` forces the library path (the tests' reference). */
 export function* yamlDocuments(text: string, tree: boolean): Generator<YamlEvent> {
+  // YAML reads every line break as LF, so CRLF files (Windows editors) take the fast path too;
+  // line numbers and values are unchanged. A lone CR still goes to the library.
+  if (text.includes("\r\n")) text = text.replace(/\r\n/g, "\n");
   const docs = tree ? undefined : fastParseDocuments(text);
   if (!docs) {
     yield* treeDocuments(text);
@@ -41,7 +44,7 @@ function sliceLocator(text: string, start: number, end: number, startLine: numbe
   return (path) => {
     if (!tree) {
       const lines = new LineCounter();
-      tree = { doc: parseDocument(text.slice(start, end), { lineCounter: lines, uniqueKeys: false, prettyErrors: false }), lines };
+      tree = { doc: parseDocument(text.slice(start, end), { lineCounter: lines, uniqueKeys: false, merge: true, prettyErrors: false }), lines };
     }
     const node = tree.doc.getIn([...prefix, ...path], true);
     return isNode(node) && node.range ? startLine - 1 + tree.lines.linePos(node.range[0]).line : undefined;
@@ -53,7 +56,9 @@ function* treeDocuments(text: string): Generator<YamlEvent> {
   const lineCounter = new LineCounter();
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    // Duplicate keys are an error, as with kubectl (sigs.k8s.io/yaml is strict); `<<` merge keys
+    // are honoured, as kubectl's YAML 1.1 reader does.
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
   } catch (err) {
     yield { line: undefined, message: `invalid YAML: ${(err as Error).message}` };
     return;
@@ -66,6 +71,10 @@ function* treeDocuments(text: string): Generator<YamlEvent> {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
       const first = e.message.split("\n")[0] ?? e.message;
+      if (e.code === "DUPLICATE_KEY") {
+        yield { line: lineAt(e.pos[0]), message: `invalid YAML: mapping key ${JSON.stringify(shortKey(keyAt(text, e.pos[0])))} already defined` };
+        continue;
+      }
       yield { line: lineAt(e.pos[0]), message: `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, "")}` };
       continue;
     }
@@ -73,7 +82,8 @@ function* treeDocuments(text: string): Generator<YamlEvent> {
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
-      yield { line: lineAt(doc.range[0]), message: `invalid YAML: ${(err as Error).message}` };
+      const tooDeep = err instanceof RangeError;
+      yield { line: lineAt(doc.range[0]), message: tooDeep ? "invalid YAML: nested too deep" : `invalid YAML: ${(err as Error).message}` };
       continue;
     }
     const locate: Locator = (path) => {
@@ -83,4 +93,18 @@ function* treeDocuments(text: string): Generator<YamlEvent> {
     const contentsRange = isNode(doc.contents) && doc.contents.range ? doc.contents.range[0] : doc.range[0];
     yield { value, line: lineAt(contentsRange), locate };
   }
+}
+
+/** A key as the error names it: unquoted, at most 60 characters. */
+export function shortKey(src: string): string {
+  const k = src.trim().replace(/^["']|["']$/g, "");
+  return k.length > 60 ? k.slice(0, 57) + "..." : k;
+}
+
+/** The source text of the mapping key at offset `at` (up to its `:`). */
+function keyAt(text: string, at: number): string {
+  const end = text.indexOf("\n", at);
+  const line = text.slice(at, end < 0 ? undefined : end);
+  const m = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:]*)/.exec(line);
+  return m?.[1] ?? line;
 }

@@ -55,6 +55,7 @@ function flowMap(line: string, i: number): Step | NotFast {
     if (line[i] !== ":" || line[i + 1] !== " ") return NOT_FAST;
     const v = flowNode(line, skip(line, i + 1));
     if (v === NOT_FAST) return NOT_FAST;
+    if (Object.prototype.hasOwnProperty.call(obj, key)) return NOT_FAST; // the library words the duplicate key
     if (key === "__proto__") Object.defineProperty(obj, key, { value: v.value, writable: true, enumerable: true, configurable: true });
     else obj[key] = v.value;
     i = skip(line, v.end);

@@ -40,9 +40,20 @@ const UNSUPPORTED_CHARS = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 /** Parses a whole stream, or returns undefined when the `yaml` library must do it. */
 export function fastParseDocuments(text: string): FastDoc[] | undefined {
-  if (UNSUPPORTED_CHARS.test(text) || /^%/m.test(text)) return undefined;
+  // A tab on a comment line is insignificant — unless that line is inside a block scalar, so the
+  // reader reads the text with those tabs as spaces (offsets unchanged) and declines if it met a
+  // block scalar. Tabs anywhere else still go to the library.
+  let src = text;
+  let commentTabs = false;
+  if (text.includes("\t")) {
+    src = text.replace(/^[ \t]*#.*$/gm, (line) => (line.includes("\t") ? line.replace(/\t/g, " ") : line));
+    commentTabs = src !== text;
+  }
+  if (UNSUPPORTED_CHARS.test(src) || /^%/m.test(src)) return undefined;
   try {
-    return new Reader(text).stream();
+    const reader = new Reader(src);
+    const docs = reader.stream();
+    return commentTabs && reader.sawBlockScalar ? undefined : docs;
   } catch {
     // Bail: outside the subset. Anything else (a stack overflow on absurd nesting, a bug) must not
     // cost the user their answer either: the library path decides.
@@ -92,6 +103,7 @@ class Reader extends ScalarReader {
       const isItems = root && key === "items";
       if (isItems && sawItems) bail(); // toJS keeps the last `items`, locate() finds the first
       sawItems ||= isItems;
+      if (Object.prototype.hasOwnProperty.call(obj, key)) bail(); // the library words the duplicate key
       const value = this.value(col, after, isItems);
       if (key === "__proto__") Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
       else obj[key] = value;

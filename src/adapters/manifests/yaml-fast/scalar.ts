@@ -6,6 +6,8 @@ import { flowCollection } from "./flow.ts";
 import { NOT_FAST, type NotFast, doubleQuoted, doubleQuotedLines, resolvePlain, unfoldLines } from "./values.ts";
 
 export class ScalarReader extends LineCursor {
+  /** Set once a literal block scalar was read (its lines are content, comments included). */
+  sawBlockScalar = false;
   /** Offset of the quote closing the quoted scalar opened at `c` before `e` (line end), or -1. */
   protected quoteEnd(c: number, e: number): number {
     const t = this.t;
@@ -141,6 +143,7 @@ export class ScalarReader extends LineCursor {
 
   /** A literal block scalar whose header starts at `h` (line end `e`), in a collection at `col`. */
   protected literal(col: number, h: number, e: number): string {
+    this.sawBlockScalar = true;
     const t = this.t;
     const header = trimSpaces(t.slice(h, e));
     const m = /^\|([-+]?)(?: +#.*)?$/.exec(header);

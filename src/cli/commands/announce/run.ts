@@ -7,7 +7,7 @@ import { LbctlError, UsageError } from "../../errors.ts";
 import { kubeFlags, namespaceName, parseDuration, str } from "../../flags.ts";
 import { FlagError, parseAnnounceFlags, type AnnounceConfig, type AnnounceFlags } from "../../../core/announce/options.ts";
 import { announceMetrics, type Metrics } from "../../../core/announce/metrics.ts";
-import { parseVips } from "../../../core/announce/vips.ts";
+import { parseVips, summariseErrors } from "../../../core/announce/vips.ts";
 import { Announcer, type GroupJoiner } from "../../../adapters/announce/announcer.ts";
 import { makeLogger, type Logger } from "../../../adapters/announce/logger.ts";
 import { scanLinks } from "../../../adapters/announce/links.ts";
@@ -106,13 +106,17 @@ async function readVips(ctx: CliContext, opts: Record<string, unknown>): Promise
   const sources = ((opts["vip"] as string[] | undefined) ?? []).map((text) => ({ name: "--vip", text }));
   for (const file of (opts["file"] as string[] | undefined) ?? []) {
     try {
-      sources.push({ name: file, text: file === "-" ? await readStdin(ctx) : await readFile(file, "utf8") });
+      const text = file === "-" ? await readStdin(ctx) : await readFile(file, "utf8");
+      // A binary file: say so once, rather than echo its bytes as thousands of "addresses".
+      if (text.includes("\u0000") || text.includes("\ufffd")) throw new UsageError(`-f ${file}: a binary file, not a list of addresses`);
+      sources.push({ name: file, text });
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       throw new LbctlError(`-f ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
     }
   }
   const { vips, errors } = parseVips(sources);
-  if (errors.length > 0) throw new UsageError(errors.join("; "));
+  if (errors.length > 0) throw new UsageError(summariseErrors(errors));
   if (vips.length === 0) throw new UsageError("--vip/-f: no addresses given");
   return vips;
 }

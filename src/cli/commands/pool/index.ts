@@ -32,10 +32,12 @@ export function registerPool(program: Command, runner: Runner): void {
     .description("List pools like `kubectl get lbippool`, with IP counts after allocation")
     .action(runner.action(async (_opts: unknown, cmd: Command) => (await import("./list.ts")).poolList(runner.ctx, cmd.optsWithGlobals())));
 
-  planOptions(pool.command("show").argument("<name>", "Pool name"), "table|json|yaml")
+  // [name]: -f is variadic, so in kubectl's order (`show -f x NAME`) the name lands in -f; show.ts
+  // takes it back from there.
+  planOptions(pool.command("show").argument("[name]", "Pool name"), "table|json|yaml")
     .description("Show one pool: blocks, per-block usage, which Service holds which IP, free runs, conflicts")
     .action(
-      runner.action(async (name: string, _opts: unknown, cmd: Command) =>
+      runner.action(async (name: string | undefined, _opts: unknown, cmd: Command) =>
         (await import("./show.ts")).poolShow(runner.ctx, name, cmd.optsWithGlobals()),
       ),
     );

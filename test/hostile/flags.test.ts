@@ -1,0 +1,56 @@
+// Flag and argument gaps of the reliability probe (class 12): each is one stderr line naming the
+// flag or value, the right exit code, nothing on stdout. No test here opens a socket: the VIP
+// checks run before the announcer starts, on an interface pattern that matches nothing.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../helpers/cli.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "lbt-flags-"));
+const pool = join(dir, "pool.yaml");
+writeFileSync(pool, "apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lab\nspec:\n  blocks:\n  - cidr: 192.0.2.0/28\n");
+
+async function oneLine(argv: string[], code: number, pattern: RegExp): Promise<void> {
+  const r = await runCli(argv, { cwd: dir });
+  assert.equal(r.code, code, `${argv.join(" ")}: ${r.stderr}`);
+  assert.equal(r.stdout, "", argv.join(" "));
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(r.stderr, /[\x00-\x08\x0e-\x1f]/, "no raw control bytes");
+}
+
+test("F09: pool list -o wide is refused, as help says table|json|yaml", async () => {
+  await oneLine(["pool", "list", "-f", pool, "-o", "wide"], 2, /--output: unknown format "wide" \(expected one of table, json, yaml\)/);
+});
+
+test("F38: pool show -f FILE NAME (kubectl's order) works; a missing name is still a usage error", async () => {
+  const r = await runCli(["pool", "show", "-f", pool, "lab"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Name:\s+lab$/m);
+  await oneLine(["pool", "show", "-f", pool], 2, /missing required argument 'name'/);
+});
+
+test("P09–P11: announce --vip refuses multicast, unspecified, loopback, broadcast and mapped addresses with the reason", async () => {
+  const cases: [string, RegExp][] = [
+    ["224.0.0.1", /"224\.0\.0\.1" is a multicast address/],
+    ["ff02::1", /"ff02::1" is a multicast address/],
+    ["0.0.0.0", /"0\.0\.0\.0" is the unspecified address/],
+    ["::", /"::" is the unspecified address/],
+    ["127.0.0.1", /loopback/],
+    ["255.255.255.255", /broadcast/],
+    ["::ffff:198.51.100.50", /IPv4-mapped.*announce 198\.51\.100\.50 instead/],
+  ];
+  for (const [vip, pattern] of cases) await oneLine(["announce", "-i", "^lbt-none$", "--vip", vip], 2, pattern);
+});
+
+test("P14: announce -f on a binary file says so in one line, without echoing its bytes", async () => {
+  const bin = join(dir, "bin.dat");
+  writeFileSync(bin, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 131 + 7) % 256)));
+  await oneLine(["announce", "-i", "^lbt-none$", "-f", bin], 2, /-f .*bin\.dat: a binary file, not a list of addresses/);
+  const junk = join(dir, "junk.txt");
+  writeFileSync(junk, Array.from({ length: 50 }, (_, i) => `host-${i}\u001b[31m`).join("\n"));
+  await oneLine(["announce", "-i", "^lbt-none$", "-f", junk], 2, /"host-0\\u001b\[31m" is not an IPv4 or IPv6 address;.*; and 47 more$/);
+});
