@@ -2,19 +2,11 @@
 // every long-running command.
 import { createServer, type Server } from "node:http";
 import type { MetricsRegistry } from "./registry.ts";
+import { parseListenAddr } from "../../core/listen-addr.ts";
 
 export interface MetricsServer {
   readonly address: string;
   close(): Promise<void>;
-}
-
-/** Parses "host:port", "[v6]:port" or ":port" (all interfaces). */
-export function parseListenAddr(s: string): { host: string; port: number } | undefined {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s.trim());
-  if (!m) return undefined;
-  const port = Number(m[3]);
-  if (port > 65535) return undefined;
-  return { host: m[1] ?? (m[2] === "" ? "0.0.0.0" : (m[2] ?? "0.0.0.0")), port };
 }
 
 export async function startMetricsServer(addr: string, metrics: MetricsRegistry, healthy: () => boolean): Promise<MetricsServer> {

@@ -5,6 +5,7 @@ import { DEFAULT_BURST, type BurstConfig } from "./announcements.ts";
 import { DEFAULT_TIMING, validateTiming, type LeaseTiming } from "./lease.ts";
 import { DEFAULT_PROBE, type ProbeSettings } from "./probe.ts";
 import type { LogFormat, LogLevel } from "./log-format.ts";
+import { listenAddrProblem } from "../listen-addr.ts";
 
 export interface AnnounceFlags {
   interfaces?: string | undefined;
@@ -63,6 +64,8 @@ export function parseAnnounceFlags(f: AnnounceFlags): { config: AnnounceConfig; 
   if (logFormat !== "text" && logFormat !== "json") throw new FlagError(`--log-format: "${logFormat}" must be text or json`);
   const logLevel = f.logLevel ?? "info";
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new FlagError(`--log-level: "${logLevel}" must be debug, info, warn or error`);
+  const metricsProblem = f.metricsAddr === undefined ? undefined : listenAddrProblem("--metrics-addr", f.metricsAddr);
+  if (metricsProblem !== undefined) throw new FlagError(metricsProblem);
   const ns = f.leaseNamespace ?? "kube-system";
   const { timing, warnings } = validateTiming({
     leaseDurationMs: f.leaseDurationMs ?? DEFAULT_TIMING.leaseDurationMs,

@@ -6,6 +6,7 @@ import type { CliContext } from "../../context.ts";
 import { SetupError, UsageError } from "../../../errors.ts";
 import { DEFAULT_TIMING, validateTiming } from "../../../core/announce/lease.ts";
 import { kubeFlags, namespaceName, parseDuration } from "../../flags.ts";
+import { listenAddrProblem } from "../../../core/listen-addr.ts";
 import { DEFAULT_SETTINGS, type ControllerScope, type LbIpamSettings } from "../../../core/ipam/index.ts";
 import { makeLogger } from "../../../adapters/announce/logger.ts";
 
@@ -63,6 +64,8 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
   let server: { close(): Promise<void> } | undefined;
   let registry: Awaited<ReturnType<typeof import("../../../adapters/metrics/registry.ts").createRegistry>> | undefined;
   const metricsAddr = str(opts["metricsAddr"]);
+  const metricsProblem = metricsAddr === undefined ? undefined : listenAddrProblem("--metrics-addr", metricsAddr);
+  if (metricsProblem !== undefined) throw new UsageError(metricsProblem);
   if (metricsAddr !== undefined) {
     const { createRegistry } = await import("../../../adapters/metrics/registry.ts");
     registry = await createRegistry();
