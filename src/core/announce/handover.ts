@@ -11,8 +11,9 @@
 //      more than a renew deadline apart). A watch delivers writes in order, so once N sees such
 //      a write it has seen every claim written before it; a stale copy from before a gap (an API
 //      outage) or before N dropped the address does not count;
-//   4. no other live member claims it in N's view. Live = holder set and not expired on N's
-//      clock (first seen + leaseDurationSeconds).
+//   4. no other live member claims it in N's view — checked when N starts answering it (a peer
+//      that claims it later has seen N's claim and waits). Live = holder set and not expired on
+//      N's clock (first seen + leaseDurationSeconds).
 // Safety sketch: if P and Q both answered A, both claims were written; say P's first. Q saw its
 // own claim, hence P's earlier one, so Q answered only after P's Lease dropped A (P stops
 // answering before it writes that) or expired on Q's clock (P went quiet a renew deadline after
@@ -47,6 +48,8 @@ export interface HandoverInput {
   readonly peers: readonly PeerLease[];
   /** ip → computed owner (membership.ts computeOwners over the live members). */
   readonly owners: ReadonlyMap<string, string>;
+  /** What we answer now (the previous decision's answer). */
+  readonly answering?: ReadonlySet<string> | undefined;
 }
 
 export interface HandoverDecision {
@@ -108,7 +111,9 @@ export function decideHandover(i: HandoverInput): HandoverDecision {
     if (owner !== i.identity) continue;
     claims.push(ip);
     const other = claimedBy.get(ip);
-    if (other !== undefined) {
+    // A peer's claim blocks only a takeover: a peer that claimed after we started answering has
+    // seen our claim (its own write is later than ours) and waits for us.
+    if (other !== undefined && i.answering?.has(ip) !== true) {
       waiting.set(ip, other);
       continue;
     }

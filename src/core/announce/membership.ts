@@ -10,7 +10,8 @@
 // member wins on a join, but its spread at 1,000 keys over 3 members is ≈ ±5 % per node (max/min
 // often above 1.1); the capacity bounds the spread and costs a few extra moves on join/leave
 // (measured in the property tests and docs/announce.md).
-import type { AddressGroup } from "./policy.ts";
+import type { AddressGroup, L2Policy, NodeInfo } from "./policy.ts";
+import { compileSelector } from "../selector.ts";
 
 export interface Member {
   /** The node name (holderIdentity of its member Lease). */
@@ -207,4 +208,29 @@ export function computeOwners(input: OwnerInput): Ownership {
   const owners = new Map<string, string>();
   for (const [k, owner] of placed) for (const ip of ipsOfKey.get(k) ?? []) owners.set(ip, owner);
   return { owners, keys };
+}
+
+/**
+ * The policies this node can serve, as published on its member Lease: the policy is valid, its
+ * nodeSelector selects this node, and one of its interface patterns (or any, when it has none)
+ * matches an interface that is up here. Invalid policies are reported by planGroups.
+ */
+export function servablePolicies(policies: readonly L2Policy[], node: NodeInfo, upInterfaces: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of policies) {
+    if (p.serviceSelector !== undefined && !compileSelector(p.serviceSelector).ok) continue;
+    const sel = p.nodeSelector === undefined ? undefined : compileSelector(p.nodeSelector);
+    if (sel !== undefined && (!sel.ok || !sel.matches(node.labels))) continue;
+    const res: RegExp[] = [];
+    for (const pat of p.interfaces ?? []) {
+      try {
+        res.push(new RegExp(pat));
+      } catch {
+        // reported by planGroups
+      }
+    }
+    if ((p.interfaces ?? []).length > 0 && res.length === 0) continue;
+    if (upInterfaces.some((i) => res.length === 0 || res.some((re) => re.test(i)))) out.push(p.name);
+  }
+  return out.sort();
 }

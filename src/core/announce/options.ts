@@ -25,7 +25,11 @@ export interface AnnounceFlags {
   logFormat?: string | undefined;
   logLevel?: string | undefined;
   metricsAddr?: string | undefined;
+  election?: string | undefined;
 }
+
+/** Cluster mode: `membership` (one heartbeat Lease per node, hashed owners) or `per-address` (one Lease per address). */
+export type Election = "membership" | "per-address";
 
 export interface AnnounceConfig {
   readonly mode: "standalone" | "cluster";
@@ -39,6 +43,7 @@ export interface AnnounceConfig {
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
   readonly metricsAddr: string | undefined;
+  readonly election: Election;
 }
 
 export class FlagError extends Error {}
@@ -63,6 +68,8 @@ export function parseAnnounceFlags(f: AnnounceFlags): { config: AnnounceConfig; 
   if (logFormat !== "text" && logFormat !== "json") throw new FlagError(`--log-format: "${logFormat}" must be text or json`);
   const logLevel = f.logLevel ?? "info";
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new FlagError(`--log-level: "${logLevel}" must be debug, info, warn or error`);
+  const election = f.election ?? "membership";
+  if (election !== "membership" && election !== "per-address") throw new FlagError(`--election: "${election}" must be membership or per-address`);
   const ns = f.leaseNamespace ?? "kube-system";
   const { timing, warnings } = validateTiming({
     leaseDurationMs: f.leaseDurationMs ?? DEFAULT_TIMING.leaseDurationMs,
@@ -82,7 +89,7 @@ export function parseAnnounceFlags(f: AnnounceFlags): { config: AnnounceConfig; 
   return {
     config: {
       mode: standalone ? "standalone" : "cluster", interfaces, interfacesText: f.interfaces, force: f.force === true, probe,
-      leaseNamespace: ns, timing, burst, logFormat, logLevel: logLevel as LogLevel, metricsAddr: f.metricsAddr,
+      leaseNamespace: ns, timing, burst, logFormat, logLevel: logLevel as LogLevel, metricsAddr: f.metricsAddr, election,
     },
     warnings,
   };

@@ -11,14 +11,15 @@ const owners = (o: Record<string, string>): Map<string, string> => new Map(Objec
 test("decideHandover: answer only as owner, with a fresh own Lease that claims it, and no live peer claiming it (table)", () => {
   const w = recordWrite(NO_WRITES, ["192.0.2.10", "192.0.2.11"], 1000, T);
   const seen = { claims: new Set(["192.0.2.10", "192.0.2.11"]), sentAt: 1000 };
-  const base = { identity: "a", now: 1500, timing: T, writes: w, ownSeen: seen, peers: [] as PeerLease[], owners: owners({ "192.0.2.10": "a", "192.0.2.11": "a", "192.0.2.12": "b" }) };
-  const cases: [string, Partial<typeof base>, string[], string[]][] = [
+  const base: Parameters<typeof decideHandover>[0] = { identity: "a", now: 1500, timing: T, writes: w, ownSeen: seen, peers: [] as PeerLease[], owners: owners({ "192.0.2.10": "a", "192.0.2.11": "a", "192.0.2.12": "b" }) };
+  const cases: [string, Partial<Parameters<typeof decideHandover>[0]>, string[], string[]][] = [
     ["owner, claimed, seen, nobody else → answer", {}, ["192.0.2.10", "192.0.2.11"], ["192.0.2.10", "192.0.2.11"]],
     ["renew deadline passed → answer nothing, keep claiming", { now: 2000 }, [], ["192.0.2.10", "192.0.2.11"]],
     ["own claim not yet seen on the watch → wait", { ownSeen: undefined }, [], ["192.0.2.10", "192.0.2.11"]],
     ["a live peer still claims .10 → wait for its release", { peers: [peer("b", ["192.0.2.10"], 1000)] }, ["192.0.2.11"], ["192.0.2.10", "192.0.2.11"]],
     ["the peer's Lease expired on our clock → take over", { peers: [peer("b", ["192.0.2.10"], 0)], now: 3001, writes: recordWrite(w, ["192.0.2.10", "192.0.2.11"], 2900, T), ownSeen: { ...seen, sentAt: 2900 } }, ["192.0.2.10", "192.0.2.11"], ["192.0.2.10", "192.0.2.11"]],
     ["the peer released (empty holder) → take over", { peers: [peer("b", ["192.0.2.10"], 1400, "")] }, ["192.0.2.10", "192.0.2.11"], ["192.0.2.10", "192.0.2.11"]],
+    ["a peer claims .10 but we already answer it → keep answering", { peers: [peer("b", ["192.0.2.10"], 1000)], answering: new Set(["192.0.2.10"]) }, ["192.0.2.10", "192.0.2.11"], ["192.0.2.10", "192.0.2.11"]],
     ["not the owner → neither answer nor claim", { owners: owners({ "192.0.2.10": "b" }) }, [], []],
     ["seen copy older than the claim run (claimed again after a gap) → wait", { writes: recordWrite(w, ["192.0.2.10"], 2200, T), now: 2300 }, [], ["192.0.2.10", "192.0.2.11"]],
   ];
@@ -80,7 +81,7 @@ function simulate(nodeCount: number, initial: number, events: readonly Event[], 
     for (const p of peers) if (peerLive(p, t)) members.push({ identity: p.identity, weight: 1, policies: new Set(["all"]) });
     const { owners } = computeOwners({ groups: GROUPS, members, localServices: new Set(), hasLocalEndpoint: () => false });
     const own = n.view.get(n.id);
-    return decideHandover({ identity: n.id, now: t, timing: T, writes: n.writes, ownSeen: own && { claims: new Set(own.rec.claims), sentAt: own.rec.sentAt }, peers, owners });
+    return decideHandover({ identity: n.id, now: t, timing: T, writes: n.writes, ownSeen: own && { claims: new Set(own.rec.claims), sentAt: own.rec.sentAt }, peers, owners, answering: n.answer });
   };
   let overlaps = 0;
   let moves = 0;
