@@ -9,6 +9,7 @@ import { NetnsLab } from "../helpers/netns.ts";
 import { startAnnouncer, type Announcer } from "../helpers/announcer.ts";
 import { bridgeApi } from "../helpers/api-bridge.ts";
 import { startTestApiServer } from "../kube-server/server.ts";
+import { runCli } from "../helpers/cli.ts";
 
 const NODES = ["n1", "n2", "n3", "n4"] as const;
 type Node = (typeof NODES)[number];
@@ -43,13 +44,20 @@ function prober(lab: NetnsLab, ns: string, seconds: number): { errors: string[];
   return { errors, replies, exits: () => children.map((c) => `${c.exitCode}/${c.signalCode}`).join(","), stop: () => children.forEach((c) => c.exitCode === null && c.kill("SIGTERM")) };
 }
 
-/** Two different MACs within 25 ms (half the probe interval): one request answered twice. */
-function overlaps(rs: readonly Reply[]): number {
+/**
+ * Two different MACs within 10 ms: one broadcast request answered by two hosts (their replies
+ * arrive within a millisecond or two). A handover's gap is a write plus a watch event (≥ 40 ms
+ * here); the new owner's gratuitous reply is also printed as a reply, hence not half the interval.
+ */
+function overlaps(rs: readonly Reply[], seen: string[] = []): number {
   let n = 0;
   for (let i = 1; i < rs.length; i++) {
     const a = rs[i - 1];
     const b = rs[i];
-    if (a && b && a.mac !== b.mac && b.t - a.t < 25) n++;
+    if (a && b && a.mac !== b.mac && b.t - a.t < 10) {
+      n++;
+      seen.push(`${a.mac}@${a.t.toFixed(0)} ${b.mac}@${b.t.toFixed(0)}`);
+    }
   }
   return n;
 }
@@ -131,6 +139,7 @@ test("membership: spread; join moves only its share; SIGTERM < 1 s; SIGKILL ≤ 
   const probe = prober(lab, h.c, 40);
   t.after(() => probe.stop());
   const report: string[] = [];
+  const marks: [string, number][] = [];
   const stable = (want: readonly Node[]): (() => boolean) => () => [...current(probe.replies).values()].every((n) => n !== undefined && (want as readonly string[]).includes(n));
   const shares = (): Map<string, number> => {
     const c = new Map<string, number>();
@@ -147,9 +156,20 @@ test("membership: spread; join moves only its share; SIGTERM < 1 s; SIGKILL ≤ 
   const before = current(probe.replies);
   assert.equal(shares().size, 3, JSON.stringify([...shares()]));
   for (const c of shares().values()) assert.ok(c >= 3 && c <= 5, JSON.stringify([...shares()]));
+  // announce status shows who should answer: the same node the client hears, claimed.
+  const st = await runCli(["announce", "status", "--kubeconfig", kc, "--lease-namespace", "kube-system", "-o", "json"], { now: Date.now() });
+  assert.equal(st.code, 0, st.stderr);
+  const rows = (JSON.parse(st.stdout) as { groups: { address: string; holder: string; state: string; interfaces: { mac: string }[] }[] }).groups;
+  assert.equal(rows.length, VIPS.length);
+  for (const r of rows) {
+    assert.equal(r.holder, before.get(r.address), `status owner of ${r.address}`);
+    assert.equal(r.state, "answering", r.address);
+    assert.equal(r.interfaces[0]?.mac, MAC[r.holder as Node]);
+  }
 
   // 2. A fourth joins: only addresses it now wins move, and they move to it.
   let t0 = performance.now();
+  marks.push(["join", t0]);
   start("n4");
   await until("n4 answers its share", 5000, () => (shares().get("n4") ?? 0) >= 2);
   await sleep(800);
@@ -163,6 +183,7 @@ test("membership: spread; join moves only its share; SIGTERM < 1 s; SIGKILL ≤ 
   // 3. SIGTERM n4: its addresses are answered by the others within 1 s.
   const ofN4 = VIPS.filter((v) => afterJoin.get(v) === "n4");
   t0 = performance.now();
+  marks.push(["term", t0]);
   await started.get("n4")?.stop("SIGTERM");
   await until("n4's addresses taken over", 2000, stable(["n1", "n2", "n3"]));
   await sleep(300);
@@ -174,6 +195,7 @@ test("membership: spread; join moves only its share; SIGTERM < 1 s; SIGKILL ≤ 
   const mid = current(probe.replies);
   const ofN1 = VIPS.filter((v) => mid.get(v) === "n1");
   t0 = performance.now();
+  marks.push(["kill", t0]);
   await started.get("n1")?.stop("SIGKILL");
   await until("n1's addresses taken over", 6000, stable(["n2", "n3"]));
   await sleep(200);
@@ -184,10 +206,12 @@ test("membership: spread; join moves only its share; SIGTERM < 1 s; SIGKILL ≤ 
   // 5. API server gone: every address goes quiet within the renew deadline (1 s), before any
   //    member Lease could expire on another node's clock (3 s); back → answering again.
   t0 = performance.now();
+  marks.push(["api-down", t0]);
   await srv.stop();
   const quiet = await until("all quiet after API loss", 2500, () => [...current(probe.replies).values()].every((n) => n === undefined));
   assert.ok(quiet < 2000, `quiet after ${quiet} ms`);
   await sleep(1500);
+  marks.push(["api-up", performance.now()]);
   await srv.restart();
   const back = await until("answering after the API returns", 10_000, stable(["n2", "n3"]));
   report.push(`API down: quiet after ${quiet.toFixed(0)} ms (deadline 1 s + 200 ms probe window), back ${back.toFixed(0)} ms after restart`);
@@ -195,10 +219,14 @@ test("membership: spread; join moves only its share; SIGTERM < 1 s; SIGKILL ≤ 
   probe.stop();
   let total = 0;
   let dup = 0;
-  for (const rs of probe.replies.values()) {
+  const seen: string[] = [];
+  for (const [ip, rs] of probe.replies) {
     total += rs.length;
-    dup += overlaps(rs);
+    const before = seen.length;
+    dup += overlaps(rs, seen);
+    for (let k = before; k < seen.length; k++) seen[k] = `${ip}: ${seen[k]}`;
   }
+  if (seen.length > 0) report.push(`overlaps: ${seen.join("; ")}; phases ${marks.map(([n, m]) => `${n}@${m.toFixed(0)}`).join(" ")}`);
   report.push(`replies ${total}, two-MAC rounds ${dup}`);
   t.diagnostic(report.join("; "));
   assert.ok(total > 1000, `too few replies: ${total}`);
