@@ -166,6 +166,16 @@ test("membership: spread; join moves only its share; SIGTERM < 1 s; SIGKILL ≤ 
     assert.equal(r.state, "answering", r.address);
     assert.equal(r.interfaces[0]?.mac, MAC[r.holder as Node]);
   }
+  // l2 status too: the owner's member Lease is the address's lease, with the owner's MAC.
+  const l2 = await runCli(["l2", "status", "--kubeconfig", kc, "-A", "-o", "json"], { now: Date.now() });
+  assert.equal(l2.code, 0, l2.stderr);
+  const l2rows = JSON.parse(l2.stdout) as unknown;
+  const list = (Array.isArray(l2rows) ? l2rows : (l2rows as { addresses?: unknown[]; items?: unknown[] }).addresses ?? (l2rows as { items?: unknown[] }).items ?? []) as { address: string; lease: { holder: string } | null; holderMacs: { mac: string }[] }[];
+  assert.equal(list.length, VIPS.length, l2.stdout.slice(0, 400));
+  for (const r of list) {
+    assert.equal(r.lease?.holder, before.get(r.address), `l2 status owner of ${r.address}`);
+    assert.equal(r.holderMacs[0]?.mac, MAC[r.lease?.holder as Node]);
+  }
 
   // 2. A fourth joins: only addresses it now wins move, and they move to it.
   let t0 = performance.now();

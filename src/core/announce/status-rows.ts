@@ -32,11 +32,8 @@ export function hasMembers(leases: readonly LeaseObject[], now: number): boolean
   return leases.some((l) => isMemberLeaseName(l.metadata?.name ?? "") && isLive(leaseFacts(l, "lbctl", now)));
 }
 
-/**
- * Membership election: who *should* answer each address (the same owner function every
- * announcer computes from the live member Leases), and whether that owner claims it yet.
- */
-export function memberStatuses(groups: readonly AddressGroup[], leases: readonly LeaseObject[], localServices: ReadonlySet<string>, hasLocalEndpoint: (svc: string, node: string) => boolean, now: number): GroupStatus[] {
+/** Membership election: the live members (with their Leases and claims) and each address's owner. */
+export function memberOwners(groups: readonly Pick<AddressGroup, "ip" | "services" | "policies">[], leases: readonly LeaseObject[], localServices: ReadonlySet<string>, hasLocalEndpoint: (svc: string, node: string) => boolean, now: number): { members: (MemberView & { lease: LeaseObject; claims: ReadonlySet<string> })[]; owners: Map<string, string> } {
   const members: (MemberView & { lease: LeaseObject; claims: ReadonlySet<string> })[] = [];
   for (const l of leases) {
     const name = l.metadata?.name ?? "";
@@ -47,6 +44,15 @@ export function memberStatuses(groups: readonly AddressGroup[], leases: readonly
     members.push({ identity: f.holder, weight: a.weight, policies: new Set(a.policies), lease: l, claims: new Set(a.claims) });
   }
   const { owners } = computeOwners({ groups, members, localServices, hasLocalEndpoint });
+  return { members, owners };
+}
+
+/**
+ * Membership election: who *should* answer each address (the same owner function every
+ * announcer computes from the live member Leases), and whether that owner claims it yet.
+ */
+export function memberStatuses(groups: readonly AddressGroup[], leases: readonly LeaseObject[], localServices: ReadonlySet<string>, hasLocalEndpoint: (svc: string, node: string) => boolean, now: number): GroupStatus[] {
+  const { members, owners } = memberOwners(groups, leases, localServices, hasLocalEndpoint, now);
   return groups.map((g) => {
     const owner = owners.get(g.ip);
     const m = members.find((x) => x.identity === owner);
