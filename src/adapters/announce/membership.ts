@@ -153,10 +153,12 @@ export class MembershipController {
     }
     for (const k of this.observed.keys()) if (!seen.has(k)) this.observed.delete(k);
 
-    const { owners } = computeOwners({
-      groups: all, members, localServices: local,
-      hasLocalEndpoint: snap.hasLocalEndpoint,
-    });
+    // Renewals do not change the members' identities, weights or policies: reuse the owners.
+    const sig = JSON.stringify(members.map((m) => [m.identity, m.weight, [...m.policies]]).sort());
+    if (this.ownerCache?.plan !== this.plan || this.ownerCache.sig !== sig) {
+      this.ownerCache = { plan: this.plan, sig, owners: computeOwners({ groups: all, members, localServices: local, hasLocalEndpoint: snap.hasLocalEndpoint }).owners };
+    }
+    const owners = this.ownerCache.owners;
     this.owners = owners;
     const decision = decideHandover({ identity: this.d.identity, now, timing: this.d.timing, writes: this.writes, ownSeen, peers, owners, answering: new Set(this.held.keys()) });
     this.healthy = decision.healthy;
@@ -176,6 +178,7 @@ export class MembershipController {
   }
 
   private annotations: Record<string, string> = {};
+  private ownerCache: { plan: unknown; sig: string; owners: Map<string, string> } | undefined;
   private plan: { snap: MembershipSnapshot; up: string; mine: ReturnType<typeof planGroups>; all: AddressGroup[]; local: Set<string> } | undefined;
 
   /** Re-evaluate when our renew deadline passes or a peer's Lease expires on our clock. */
