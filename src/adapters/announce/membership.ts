@@ -192,6 +192,7 @@ export class MembershipController {
 
   private setHeld(next: Map<string, readonly string[]>): void {
     const before = this.held;
+    if (next.size === before.size && [...next].every(([ip, ifs]) => before.get(ip)?.join(",") === ifs.join(","))) return; // unchanged: no engine work
     for (const ip of next.keys()) if (!before.has(ip)) this.d.log.info("answering", { ip, interfaces: next.get(ip), lease: this.name });
     for (const ip of before.keys()) if (!next.has(ip)) this.d.log.info("not answering", { ip, owner: this.owners.get(ip) ?? "<none>", healthy: this.healthy });
     this.held = next;
