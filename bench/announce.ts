@@ -126,7 +126,7 @@ async function failover(): Promise<void> {
     console.log("| timing (duration/deadline/retry) | event | trials | min | median | max | bound |");
     console.log("|---|---|---|---|---|---|---|");
     for (const [label, timing, trials, bound] of [["3s/1s/0.2s", ["3s", "1s", "200ms"], 5, 3200], ["15s/5s/2s (defaults)", ["15s", "5s", "2s"], 2, 17_000]] as const) {
-      const args = (node: string): string[] => ["--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "-i", "^eth0$", "--lease-duration", timing[0], "--lease-renew-deadline", timing[1], "--lease-retry-period", timing[2], "--gratuitous-count", "1"];
+      const args = (node: string): string[] => ["--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "--election", "per-address", "-i", "^eth0$", "--lease-duration", timing[0], "--lease-renew-deadline", timing[1], "--lease-retry-period", timing[2], "--gratuitous-count", "1"];
       const kill: number[] = [];
       const term: number[] = [];
       let leader: Announcer = startAnnouncer(lab, h.n1, args("n1"));
@@ -181,7 +181,7 @@ async function apiLoad(): Promise<void> {
       }
       const kc = srv.kubeconfigPath();
       const bridge = await bridgeApi(lab, srv.port, [h.n1, h.n2]);
-      const args = (node: string): string[] => ["--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "-i", "^eth0$", "--gratuitous-count", "0", "--log-level", "warn", "--metrics-addr", "127.0.0.1:9475"];
+      const args = (node: string): string[] => ["--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "--election", "per-address", "-i", "^eth0$", "--gratuitous-count", "0", "--log-level", "warn", "--metrics-addr", "127.0.0.1:9475"];
       const a1 = startAnnouncer(lab, h.n1, args("n1"));
       const a2 = startAnnouncer(lab, h.n2, args("n2"));
       const t0 = performance.now();

@@ -38,7 +38,7 @@ test("l2 status --probe with announcers in cluster mode: ok, duplicate, then no-
   const kc = srv.kubeconfigPath();
   await answerFor(lab, bed, "rogue", "192.0.2.12");
 
-  const args = (node: string): string[] => ["--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "-i", "^eth0$", "--gratuitous-count", "1"];
+  const args = (node: string): string[] => ["--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "--election", "per-address", "-i", "^eth0$", "--gratuitous-count", "1"];
   const announcers: Announcer[] = [startAnnouncer(lab, bed.ns.node1, args("node1")), startAnnouncer(lab, bed.ns.node2, args("node2"))];
   t.after(async () => {
     for (const a of announcers) if (a.child.exitCode === null) await a.stop("SIGKILL");

@@ -72,7 +72,7 @@ test("cluster mode: one answers; duplicate reported; SIGKILL failover moves the 
   t.after(() => kube.close());
 
   const args = (node: string): string[] => [
-    "--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "-i", "^eth0$",
+    "--kubeconfig", kc, "--node-name", node, "--lease-namespace", "kube-system", "--election", "per-address", "-i", "^eth0$",
     "--lease-duration", "3s", "--lease-renew-deadline", "1s", "--lease-retry-period", "200ms",
     "--gratuitous-count", "3", "--gratuitous-interval", "400ms", "--metrics-addr", "127.0.0.1:9473", "--log-level", "debug",
   ];

@@ -71,7 +71,7 @@ test("seed story with lbctl alone: kubectl apply → EXTERNAL-IP → arping gets
   await ctl.waitFor(/lease acquired; reconciling/);
   const announcers: Announcer[] = [];
   for (const n of ["n1", "n2"] as const) {
-    announcers.push(startAnnouncer(lab, h[n], ["--kubeconfig", kc, "--node-name", n, "--lease-namespace", "kube-system", "-i", "^eth0$",
+    announcers.push(startAnnouncer(lab, h[n], ["--kubeconfig", kc, "--node-name", n, "--lease-namespace", "kube-system", "--election", "per-address", "-i", "^eth0$",
       "--lease-duration", "3s", "--lease-renew-deadline", "1s", "--lease-retry-period", "200ms", "--gratuitous-count", "2", "--gratuitous-interval", "300ms"]));
   }
   t.after(async () => {

@@ -8,6 +8,7 @@ import type { AnnounceConfig } from "../../core/announce/options.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { localEndpointServices, toNodeInfo, toPolicy, toPolicyStatus, toL2Service, toStoredLease, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../../core/announce/objects.ts";
 import { ClusterController } from "./cluster.ts";
+import { MembershipController } from "./membership.ts";
 import type { Announcer } from "./announcer.ts";
 import { kubeLeaseStore } from "./kube-leases.ts";
 import { PolicyStatusWriter } from "./policy-status.ts";
@@ -71,10 +72,17 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
     // Expiry is judged from when a change arrived, and a released Lease (SIGTERM handover) is
     // acted on at once rather than at the next retry.
     const name = (obj?.["metadata"] as { name?: string } | undefined)?.name;
-    if (obj && name) controller.leaseChanged(name, toStoredLease(obj as LeaseObject));
+    if (members) members.leaseChanged();
+    else if (obj && name) controller?.leaseChanged(name, toStoredLease(obj as LeaseObject));
   }, o.log);
   const reflectors = [services, slices, nodes, policies, leases];
-  const controller = new ClusterController({
+  const members = o.config.election === "membership"
+    ? new MembershipController({
+      engine: o.engine, log: o.log, metrics: o.metrics, identity: o.nodeName, timing: o.config.timing, now: o.now,
+      kube, namespace: o.config.leaseNamespace, leases: () => leases.items,
+    })
+    : undefined;
+  const controller = members ? undefined : new ClusterController({
     engine: o.engine, log: o.log, metrics: o.metrics, identity: o.nodeName, timing: o.config.timing, now: o.now,
     store: kubeLeaseStore(kube, o.config.leaseNamespace, leases),
   });
@@ -82,20 +90,29 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
   const replan = (): void => {
     if (!reflectors.every((r) => r.synced)) return;
     const node = [...nodes.items.values()][0];
-    const problems = controller.update({
+    const allSlices = [...slices.items.values()] as EndpointSliceObject[];
+    const snapshot = {
       services: [...services.items.values()].map((s) => toL2Service(s as ServiceObject)),
       policies: [...policies.items.values()].map((p) => toPolicy(p as PolicyObject)),
       node: node === undefined ? undefined : toNodeInfo(node as NodeObject),
-      localEndpoints: localEndpointServices([...slices.items.values()] as EndpointSliceObject[], o.nodeName),
-    });
+      localEndpoints: localEndpointServices(allSlices, o.nodeName),
+    };
+    const byNode = new Map<string, Set<string>>();
+    const problems = members
+      ? members.update({ ...snapshot, hasLocalEndpoint: (svc, n) => {
+        let set = byNode.get(n);
+        if (set === undefined) byNode.set(n, (set = localEndpointServices(allSlices, n)));
+        return set.has(svc);
+      } })
+      : controller?.update(snapshot) ?? [];
     statusWriter.sync([...policies.items.values()].map((p) => toPolicyStatus(p as PolicyObject)), problems);
   };
   for (const r of reflectors) r.start();
   return {
-    relink: () => controller.relink(),
+    relink: () => (members ?? controller)?.relink(),
     async stop() {
       if (timer) clearTimeout(timer);
-      await controller.stop();
+      await (members ?? controller)?.stop();
       for (const r of reflectors) r.stop();
       kube.close();
     },

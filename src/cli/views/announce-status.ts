@@ -4,7 +4,7 @@ import type { GroupStatus } from "../../core/announce/status-rows.ts";
 import { ageText } from "../../core/announce/lease-record.ts";
 
 export function announceStatusView(rows: readonly GroupStatus[]): View {
-  const stateText = (p: Paint, r: GroupStatus): string => (r.state === "held" ? p.ok(r.state) : r.state === "released" ? p.dim(r.state) : p.warn(r.state));
+  const stateText = (p: Paint, r: GroupStatus): string => (r.state === "held" || r.state === "answering" ? p.ok(r.state) : r.state === "released" ? p.dim(r.state) : p.warn(r.state));
   const table = (p: Paint, wide: boolean): Table => ({
     headers: wide
       ? ["ADDRESS", "SERVICES", "HOLDER", "STATE", "RENEWED", "INTERFACES", "LEASE", "POLICIES", "TRANSITIONS"]

@@ -2,7 +2,8 @@
 // `l2 status`, the test beds): lease names, the annotations the holder publishes, and the facts
 // read back from a Lease (holder, renew age, expiry). One module so that writer and readers
 // cannot drift apart.
-import { familyBits, formatIp, ipToBigInt, parseIp } from "../ip.ts";
+import { canonicalIp, familyBits, formatIp, ipToBigInt, parseIp } from "../ip.ts";
+import { hash32 } from "./membership.ts";
 import { toStoredLease, type LeaseObject } from "./objects.ts";
 
 export const LEASE_PREFIX = "lbctl-l2-";
@@ -96,4 +97,70 @@ export function ageText(s: number | null): string {
   if (s < 7200) return `${Math.floor(s / 60)}m`;
   if (s < 172800) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86400)}d`;
+}
+
+// ---- Membership election (the default): one member Lease per announcer -----------------------
+// `lbctl-member-<node>` (holderIdentity = the node name), renewed every retry period. It carries
+// what others cannot see from the API: which policies can be served here (nodeSelector matches
+// and an interface of the policy is up), the node's weight, its up interfaces and MACs, and the
+// addresses it claims (answers, or waits to answer). It does NOT start with LEASE_PREFIX, so
+// per-address readers never take it for a stale per-address Lease.
+
+export const MEMBER_LEASE_PREFIX = "lbctl-member-";
+/** `pol-a,pol-b`: the policies this member can serve (see above). */
+export const ANNOTATION_MEMBER_POLICIES = "lbctl.io/policies";
+/** Decimal weight, > 0 (default 1), from the node label NODE_WEIGHT_LABEL. */
+export const ANNOTATION_MEMBER_WEIGHT = "lbctl.io/weight";
+/** `192.0.2.10,2001:db8::10`: canonical addresses this member claims. */
+export const ANNOTATION_MEMBER_CLAIMS = "lbctl.io/claims";
+/** Node label an operator sets to weigh a node's share (`lbctl.io/announce-weight: "2"`). */
+export const NODE_WEIGHT_LABEL = "lbctl.io/announce-weight";
+/** Lease names are DNS subdomains (≤ 253); longer node names are cut and given a hash suffix. */
+const MAX_NAME = 253;
+
+/** The member Lease name of a node: `lbctl-member-<node>`. */
+export function memberLeaseName(node: string): string {
+  const name = `${MEMBER_LEASE_PREFIX}${node}`;
+  if (name.length <= MAX_NAME) return name;
+  const suffix = `-${hash32(node, 0).toString(16).padStart(8, "0")}`;
+  return name.slice(0, MAX_NAME - suffix.length).replace(/[.-]+$/, "") + suffix;
+}
+
+export function isMemberLeaseName(name: string): boolean {
+  return name.startsWith(MEMBER_LEASE_PREFIX);
+}
+
+/** A weight as published/labelled: a positive finite decimal, else 1 (and `valid: false`). */
+export function parseWeight(text: string | undefined): { weight: number; valid: boolean } {
+  if (text === undefined || text === "") return { weight: 1, valid: true };
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) return { weight: 1, valid: false };
+  const w = Number(text);
+  return Number.isFinite(w) && w > 0 && w <= 1000 ? { weight: w, valid: true } : { weight: 1, valid: false };
+}
+
+export interface MemberAnnotations {
+  readonly policies: readonly string[];
+  readonly weight: number;
+  readonly claims: readonly string[];
+  readonly interfaces: readonly MacOnInterface[];
+}
+
+export function formatMemberAnnotations(m: MemberAnnotations): Record<string, string> {
+  return {
+    [ANNOTATION_MEMBER_POLICIES]: [...m.policies].sort().join(","),
+    [ANNOTATION_MEMBER_WEIGHT]: String(m.weight),
+    [ANNOTATION_MEMBER_CLAIMS]: [...m.claims].join(","),
+    [ANNOTATION_INTERFACES]: formatInterfaces(m.interfaces),
+  };
+}
+
+/** Reads a member Lease's annotations; malformed entries are dropped (claims are canonicalised). */
+export function parseMemberAnnotations(a: Readonly<Record<string, string>> | undefined): MemberAnnotations {
+  const list = (k: string): string[] => (a?.[k] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const claims: string[] = [];
+  for (const c of list(ANNOTATION_MEMBER_CLAIMS)) {
+    const ip = canonicalIp(c, { refuseMapped: true });
+    if (ip !== undefined) claims.push(ip);
+  }
+  return { policies: list(ANNOTATION_MEMBER_POLICIES), weight: parseWeight(a?.[ANNOTATION_MEMBER_WEIGHT]).weight, claims, interfaces: parseInterfaces(a?.[ANNOTATION_INTERFACES]) };
 }

@@ -26,7 +26,11 @@ export interface AnnounceFlags {
   logFormat?: string | undefined;
   logLevel?: string | undefined;
   metricsAddr?: string | undefined;
+  election?: string | undefined;
 }
+
+/** Cluster mode: `membership` (one heartbeat Lease per node, hashed owners) or `per-address` (one Lease per address). */
+export type Election = "membership" | "per-address";
 
 export interface AnnounceConfig {
   readonly mode: "standalone" | "cluster";
@@ -40,6 +44,7 @@ export interface AnnounceConfig {
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
   readonly metricsAddr: string | undefined;
+  readonly election: Election;
 }
 
 export class FlagError extends Error {}
@@ -66,6 +71,8 @@ export function parseAnnounceFlags(f: AnnounceFlags): { config: AnnounceConfig; 
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new FlagError(`--log-level: "${logLevel}" must be debug, info, warn or error`);
   const metricsProblem = f.metricsAddr === undefined ? undefined : listenAddrProblem("--metrics-addr", f.metricsAddr);
   if (metricsProblem !== undefined) throw new FlagError(metricsProblem);
+  const election = f.election ?? "membership";
+  if (election !== "membership" && election !== "per-address") throw new FlagError(`--election: "${election}" must be membership or per-address`);
   const ns = f.leaseNamespace ?? "kube-system";
   const { timing, warnings } = validateTiming({
     leaseDurationMs: f.leaseDurationMs ?? DEFAULT_TIMING.leaseDurationMs,
@@ -85,7 +92,7 @@ export function parseAnnounceFlags(f: AnnounceFlags): { config: AnnounceConfig; 
   return {
     config: {
       mode: standalone ? "standalone" : "cluster", interfaces, interfacesText: f.interfaces, force: f.force === true, probe,
-      leaseNamespace: ns, timing, burst, logFormat, logLevel: logLevel as LogLevel, metricsAddr: f.metricsAddr,
+      leaseNamespace: ns, timing, burst, logFormat, logLevel: logLevel as LogLevel, metricsAddr: f.metricsAddr, election,
     },
     warnings,
   };

@@ -5,6 +5,7 @@ import { canonicalIp, compareIp, parseIp } from "../ip.ts";
 import { localEndpointServices, toPolicy, toL2Service, type EndpointSliceObject, type LeaseObject, type NodeObject, type PolicyObject, type ServiceObject } from "../announce/objects.ts";
 import { L2_ANNOUNCER_CLASS, planGroups, type L2Service } from "../announce/policy.ts";
 import { isLive, leaseNameFor } from "../announce/lease-record.ts";
+import { hasMembers, memberOwners } from "../announce/status-rows.ts";
 import { LeaseIndex } from "./leases.ts";
 import type { AddressStatus, ProbeResult, StatusSummary, Verdict } from "./model.ts";
 import { decideVerdict } from "./verdict.ts";
@@ -67,6 +68,10 @@ export function gatherStatus(input: L2StatusInput): AddressStatus[] {
     return s;
   };
   const { byIp, pending } = collectAddresses(infos);
+  // Membership election: the owner every announcer computes from the live member Leases.
+  const members = hasMembers(input.leases, input.now)
+    ? memberOwners(groups, input.leases, new Set(infos.filter((s) => s.externalTrafficPolicy === "Local").map((s) => `${s.namespace}/${s.name}`)), (s, n) => localOn(n).has(s), input.now)
+    : undefined;
   const problemText = problems.length > 0 ? `; policy problems: ${problems.map((p) => `${p.policy}: ${p.message}`).join("; ")}` : "";
 
   const out: AddressStatus[] = [];
@@ -75,7 +80,9 @@ export function gatherStatus(input: L2StatusInput): AddressStatus[] {
     const services = [...c.services].sort();
     const group = groupByIp.get(ip);
     const policyNames = group?.policies ?? [];
-    const { lease, others, macs, macSource } = leases.forAddress(leaseNameFor(ip), services);
+    const owner = members?.owners.get(ip);
+    const ownerLease = owner === undefined ? undefined : members?.members.find((m) => m.identity === owner)?.lease;
+    const { lease, others, macs, macSource } = leases.forAddress(leaseNameFor(ip), services, ownerLease);
     const live = [lease, ...others].filter((l): l is NonNullable<typeof l> => l !== null && isLive(l));
     const liveHolders = [...new Set(live.map((l) => l.holder ?? ""))].sort();
     const holder = lease !== null && isLive(lease) ? lease.holder : null;

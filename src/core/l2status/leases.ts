@@ -24,9 +24,12 @@ export class LeaseIndex {
     for (const n of nodes) this.nodeMacs.set(n.metadata?.name ?? "", parseInterfaces(n.metadata?.annotations?.[ANNOTATION_INTERFACES]));
   }
 
-  /** lbctl's lease for the address first; otherwise the live Cilium lease (or any) of its Services. */
-  forAddress(leaseName: string, services: readonly string[]): { lease: LeaseFacts | null; others: LeaseFacts[]; macs: MacOnInterface[]; macSource: "lease-annotation" | "node-annotation" | null } {
-    const own = this.byName.get(leaseName);
+  /**
+   * lbctl's lease for the address first (per-address election, or under membership election the
+   * member Lease of the computed owner); otherwise the live Cilium lease (or any) of its Services.
+   */
+  forAddress(leaseName: string, services: readonly string[], ownerLease?: LeaseObject): { lease: LeaseFacts | null; others: LeaseFacts[]; macs: MacOnInterface[]; macSource: "lease-annotation" | "node-annotation" | null } {
+    const own = ownerLease ?? this.byName.get(leaseName);
     const cilium = services.flatMap((s) => {
       const l = this.byName.get(ciliumLeaseName(s));
       return l ? [leaseFacts(l, "cilium", this.now)] : [];

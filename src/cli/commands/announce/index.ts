@@ -17,6 +17,7 @@ export function registerAnnounce(program: Command, runner: Runner): void {
     .option("--probe-interval <duration>", "Spacing of probes (default 200ms)")
     .option("--node-name <name>", "Cluster mode: this node's name and Lease holder identity (default: $NODE_NAME, then the hostname)")
     .option("--lease-namespace <ns>", "Cluster mode: namespace of the Leases (default kube-system)")
+    .addOption(new Option("--election <mode>", "Cluster mode: membership (one Lease per node, owners hashed) or per-address (one Lease per address)").choices(["membership", "per-address"]).default("membership"))
     .option("--lease-duration <duration>", "Lease duration (default 15s)")
     .option("--lease-renew-deadline <duration>", "Stop answering when no renew succeeded for this long (default 5s)")
     .option("--lease-retry-period <duration>", "Interval between election attempts (default 2s)")

@@ -13,7 +13,8 @@ export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, un
   const { isNotFound } = await import("../../../adapters/kube/errors.ts");
   const { planGroups } = await import("../../../core/announce/policy.ts");
   const { toPolicy, toL2Service } = await import("../../../core/announce/objects.ts");
-  const { groupStatuses } = await import("../../../core/announce/status-rows.ts");
+  const { groupStatuses, hasMembers, memberStatuses } = await import("../../../core/announce/status-rows.ts");
+  const { localEndpointServices } = await import("../../../core/announce/objects.ts");
   const { announceStatusView } = await import("../../views/announce-status.ts");
   const kube = connectKube(kubeFlags(opts, ctx.env));
   try {
@@ -27,7 +28,21 @@ export async function runAnnounceStatus(ctx: CliContext, opts: Record<string, un
     ]);
     const { groups, problems } = planGroups({ services: services.items.map((s) => toL2Service(s)), policies: policies.items.map((p) => toPolicy(p)) });
     for (const p of problems) ctx.stderr.write(`warning: policy ${p.policy}: ${p.type}: ${p.message}\n`);
-    await render(ctx, announceStatusView(groupStatuses(groups, leases.items, ctx.now())), format);
+    const now = ctx.now();
+    let rows;
+    if (hasMembers(leases.items, now)) {
+      // Membership election: the owner each announcer computes (eTP=Local needs the endpoints).
+      const svcs = services.items.map((s) => toL2Service(s));
+      const local = new Set(svcs.filter((s) => s.externalTrafficPolicy === "Local").map((s) => `${s.namespace}/${s.name}`));
+      const slices = local.size === 0 ? [] : (await kube.list(RESOURCES.endpointSlices)).items;
+      const byNode = new Map<string, Set<string>>();
+      rows = memberStatuses(groups, leases.items, local, (svc, node) => {
+        let set = byNode.get(node);
+        if (set === undefined) byNode.set(node, (set = localEndpointServices(slices, node)));
+        return set.has(svc);
+      }, now);
+    } else rows = groupStatuses(groups, leases.items, now);
+    await render(ctx, announceStatusView(rows), format);
     return 0;
   } finally {
     kube.close();
