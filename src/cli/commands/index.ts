@@ -12,6 +12,7 @@ const GROUPS: readonly (readonly [names: readonly string[], load: () => Promise<
   [["arping"], async () => (await import("./arping/index.ts")).registerArping],
   [["announce"], async () => (await import("./announce/index.ts")).registerAnnounce],
   [["l2"], async () => (await import("./l2/index.ts")).registerL2],
+  [["bpf"], async () => (await import("./bpf/index.ts")).registerBpf],
 ];
 
 /** Root options that take a separate value: their value is not a command word. */
