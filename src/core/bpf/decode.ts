@@ -73,33 +73,43 @@ function need(b: Uint8Array, n: number, what: string): void {
 
 /** IPv4 (4 bytes) or IPv6 (16 bytes) at `off`, network order, as text. */
 export function ipAt(b: Uint8Array, off: number, family: Family): string {
-  const d = view(b);
   if (family === 4) return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
-  return formatIp({ family: 6, w0: d.getUint32(off), w1: d.getUint32(off + 4), w2: d.getUint32(off + 8), w3: d.getUint32(off + 12) });
+  const w = (i: number): number => ((b[off + i]! << 24) | (b[off + i + 1]! << 16) | (b[off + i + 2]! << 8) | b[off + i + 3]!) >>> 0;
+  return formatIp({ family: 6, w0: w(0), w1: w(4), w2: w(8), w3: w(12) });
 }
 
 export function decodeServiceKey(k: Uint8Array, family: Family): ServiceKey {
-  const a = family === 4 ? 4 : 16;
-  need(k, a + 8, "service key");
-  const d = view(k);
-  return { family, address: ipAt(k, 0, family), port: d.getUint16(a), slot: d.getUint16(a + 2, true), proto: k[a + 4]!, scope: k[a + 5]! };
+  need(k, family === 4 ? 12 : 24, "service key");
+  return serviceKeyAt(view(k), k, 0, family);
+}
+
+/** A services-map key at `off` of a flat buffer (no length check: the caller strides by key size). */
+export function serviceKeyAt(d: DataView, k: Uint8Array, off: number, family: Family): ServiceKey {
+  const a = off + (family === 4 ? 4 : 16);
+  return { family, address: ipAt(k, off, family), port: d.getUint16(a), slot: d.getUint16(a + 2, true), proto: k[a + 4]!, scope: k[a + 5]! };
 }
 
 export function decodeServiceValue(v: Uint8Array): ServiceValue {
   need(v, 12, "service value");
-  const d = view(v);
-  return { union: d.getUint32(0, true), count: d.getUint16(4, true), revNat: d.getUint16(6), flags: v[8]! | (v[9]! << 8), qcount: d.getUint16(10, true) };
+  return serviceValueAt(view(v), v, 0);
+}
+
+export function serviceValueAt(d: DataView, v: Uint8Array, off: number): ServiceValue {
+  return { union: d.getUint32(off, true), count: d.getUint16(off + 4, true), revNat: d.getUint16(off + 6), flags: v[off + 8]! | (v[off + 9]! << 8), qcount: d.getUint16(off + 10, true) };
 }
 
 export function decodeBackend(k: Uint8Array, v: Uint8Array, family: Family): Backend {
   need(k, 4, "backend key");
-  const a = family === 4 ? 4 : 16;
-  need(v, a + 8, "backend value");
-  const d = view(v);
+  need(v, family === 4 ? 12 : 24, "backend value");
+  return backendAt(view(k), 0, view(v), v, 0, family);
+}
+
+export function backendAt(kd: DataView, koff: number, d: DataView, v: Uint8Array, off: number, family: Family): Backend {
+  const a = off + (family === 4 ? 4 : 16);
   return {
-    id: view(k).getUint32(0, true),
+    id: kd.getUint32(koff, true),
     family,
-    address: ipAt(v, 0, family),
+    address: ipAt(v, off, family),
     port: d.getUint16(a),
     proto: v[a + 2]!,
     state: v[a + 3]!,
@@ -157,4 +167,27 @@ export function* entries(keys: Uint8Array, values: Uint8Array, keySize: number, 
     seen.add(hex);
     yield [k, values.subarray(i * valueSize, (i + 1) * valueSize)];
   }
+}
+
+/** Offsets (entry indexes) of the first occurrence of each key in a flat batch of `count` keys. */
+export function uniqueIndexes(keys: Uint8Array, keySize: number, count: number): number[] {
+  const seen = new Set<string | number>();
+  const out: number[] = [];
+  const d = view(keys);
+  const args: number[] = new Array<number>(Math.ceil(keySize / 2)).fill(0);
+  for (let i = 0; i < count; i++) {
+    const o = i * keySize;
+    let id: string | number;
+    if (keySize === 4) id = d.getUint32(o);
+    else if (keySize === 2) id = d.getUint16(o);
+    else {
+      // One flat string per key (16-bit units), built by one call into a reused argument array.
+      for (let j = 0; j < args.length; j++) args[j] = (keys[o + 2 * j]! << 8) | (2 * j + 1 < keySize ? keys[o + 2 * j + 1]! : 0);
+      id = String.fromCharCode.apply(null, args);
+    }
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(i);
+  }
+  return out;
 }

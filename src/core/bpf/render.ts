@@ -150,6 +150,12 @@ export interface LbMaps {
 /** The lines of Cilium's `lb/maps-dump`: one per raw entry, sorted as plain strings. */
 export function mapsDumpLines(m: LbMaps): string[] {
   const out: string[] = [];
+  const flagText = new Map<number, string>();
+  const flagsOf = (f: number): string => {
+    let t = flagText.get(f);
+    if (t === undefined) flagText.set(f, (t = flagWords(f).join("+")));
+    return t;
+  };
   for (const { key, value } of m.services) {
     const mid =
       key.slot === 0
@@ -157,11 +163,11 @@ export function mapsDumpLines(m: LbMaps): string[] {
           ? `L7Proxy=${l7ProxyPort(value.union)}`
           : `LBALG=${LB_ALGORITHMS[value.union >>> 24] ?? "undef"} AFFTimeout=${value.union & 0xffffff}`
         : `BEID=${value.union}`;
-    out.push(`SVC: ID=${value.revNat} ADDR=${frontendAddr(key)} SLOT=${key.slot} ${mid} COUNT=${value.count} QCOUNT=${value.qcount} FLAGS=${flagWords(value.flags).join("+")}`);
+    out.push(`SVC: ID=${value.revNat} ADDR=${frontendAddr(key)} SLOT=${key.slot} ${mid} COUNT=${value.count} QCOUNT=${value.qcount} FLAGS=${flagsOf(value.flags)}`);
   }
   for (const b of m.backends) out.push(`BE: ID=${b.id} ADDR=${hostPort(b.address, b.family, b.port)}/${protoName(b.proto)} STATE=${backendStateName(b.state)}`);
   for (const r of m.revnat) out.push(`REV: ID=${r.id} ADDR=${hostPort(r.address, r.family, r.port)}`);
   for (const a of m.affinity ?? []) out.push(`AFF: ID=${a.revNat} BEID=${a.backendId}`);
   for (const s of m.sourceRanges ?? []) out.push(`SRCRANGE: ID=${s.revNat} CIDR=${s.cidr}`);
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return out.sort(); // plain string order (UTF-16 code units = bytes for this ASCII text), as Cilium's sort.Strings
 }
