@@ -45,9 +45,14 @@ test("bpf lb list / dump: IPv4 and IPv6, dangling slot, wildcard, -o json; error
       { lbctl: ["bpf", "lb", "dump"] },
       { sh: `LBCTL_BPF_NO_BATCH=1 ${process.execPath} ${JSON.stringify(await import("../helpers/cli.ts").then((m) => m.LBCTL_BIN))} bpf lb dump --bpffs "$D"` },
       { lbctl: ["bpf", "lb", "list", "--frontends", "--revnat"] },
+      { lbctl: ["service", "list", "--datapath"] },
     ],
   });
-  const [list, json, be, rev, dump, dumpNext, both] = r;
+  const [list, json, be, rev, dump, dumpNext, both, svc] = r;
+  assert.equal(svc!.code, 0, svc!.stderr);
+  assert.match(svc!.stdout, /^3\s+10\.96\.0\.10:53\/UDP\s+ClusterIP\s+1 => 10\.244\.0\.23:53\/UDP \(active\)$/m);
+  assert.match(svc!.stdout, /^\s+3 => backend 9 not found \(missing\)$/m);
+  assert.match(svc!.stdout, /^5\s+\[2001:db8::1\]:443\/TCP\s+LoadBalancer\s+1 => \[2001:db8::abc\]:8080\/TCP \(active\)$/m);
   assert.equal(list!.code, 0, list!.stderr);
   assert.equal(
     list!.stdout,

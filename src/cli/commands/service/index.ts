@@ -17,6 +17,8 @@ export function registerService(program: Command, runner: Runner): void {
     .option("--node <name>", "Show this node's datapath view: traffic-policy Local filtering and /i internal frontends")
     .option("--node-ips", "List NodePort frontends per node address too, as Cilium <= 1.17 did (reads Node objects)")
     .option("-f, --filename <path>", "Read Services/EndpointSlices/Nodes from files, directories or - (stdin) instead of the cluster", collect)
+    .option("--datapath", "Build the table from this node's Cilium LB maps instead of from Kubernetes (root, on the node)")
+    .option("--bpffs <dir>", "With --datapath: the BPF file system Cilium pins its maps in", "/sys/fs/bpf")
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "wide", "json", "yaml"]).default("table"))
     .addHelpText(
       "after",

@@ -66,6 +66,7 @@ export async function readServiceInputs(ctx: CliContext, raw: Record<string, unk
 export async function serviceList(ctx: CliContext, raw: Record<string, unknown>): Promise<number> {
   const f = raw as Flags;
   const format = parseOutputFormat(f.output ?? "table");
+  if (raw["datapath"] === true) return datapathList(ctx, raw, format);
   const types = parseTypes(f.type);
   const frontend = f.frontend === undefined ? undefined : parseFrontendQuery(f.frontend);
   if (f.frontend !== undefined && !frontend) throw new UsageError(`--frontend: "${f.frontend}" is not IP or IP:PORT (IPv6 with a port: [2001:db8::1]:80)`);
@@ -103,5 +104,18 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
     notice(ctx, `no Service has a frontend ${f.frontend}`);
     return 1;
   }
+  return 0;
+}
+
+/** `--datapath`: the same table from this node's LB maps (read-only) instead of from Kubernetes. */
+async function datapathList(ctx: CliContext, raw: Record<string, unknown>, format: ReturnType<typeof parseOutputFormat>): Promise<number> {
+  const [{ readLbMaps }, { decodeLbMaps }, { datapathFrontends, datapathTableRows }] = await Promise.all([
+    import("../../../adapters/bpf/lb.ts"),
+    import("../../../core/bpf/snapshot.ts"),
+    import("../../../core/bpf/service-rows.ts"),
+  ]);
+  const fes = datapathFrontends(decodeLbMaps(readLbMaps(typeof raw["bpffs"] === "string" ? raw["bpffs"] : "/sys/fs/bpf", { env: ctx.env })));
+  const view: View = { table: () => ({ headers: TABLE_HEADERS, rows: datapathTableRows(fes) }), data: () => fes };
+  await render(ctx, view, format);
   return 0;
 }
