@@ -6,6 +6,8 @@ import type { LeaseFacts, MacOnInterface } from "../announce/lease-record.ts";
 
 export const VERDICTS = [
   "ok", "pending-ip", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "duplicate", "etp-local-no-backend",
+  // With --datapath on a node (core/bpf/l2-verdict.ts):
+  "agent-stale", "responder-missing", "responder-stale",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
