@@ -1,5 +1,6 @@
 // Reads the L2 responder maps and the agent heartbeat (cilium_runtime_config[1]) on this node.
 import { readdirSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { decodeRuntimeConfig, RUNTIME_CONFIG_AGENT_LIVENESS, type L2Entry } from "../../core/bpf/decode.ts";
 import { entries } from "../../core/bpf/decode.ts";
 import { decodeL2Maps } from "../../core/bpf/snapshot.ts";
@@ -48,4 +49,9 @@ export function interfaceNames(): Map<number, string> {
     }
   }
   return out;
+}
+
+/** This node's name as lease holders usually spell it: the hostname. */
+export function thisNodeName(): string {
+  return hostname();
 }

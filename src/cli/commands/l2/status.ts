@@ -146,15 +146,14 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
 
 /** --datapath: refine the verdicts with this node's L2 responder maps (read-only). */
 async function withDatapath(ctx: CliContext, opts: Record<string, unknown>, rows: AddressStatus[]): Promise<AddressStatus[]> {
-  const [{ readL2Datapath }, { heartbeatAgeMs, heartbeatStale }, { applyL2Datapath }, { heartbeatLine }, { hostname }, { parseDuration }] = await Promise.all([
+  const [{ readL2Datapath, thisNodeName }, { heartbeatAgeMs, heartbeatStale }, { applyL2Datapath }, { heartbeatLine }, { parseDuration }] = await Promise.all([
     import("../../../adapters/bpf/l2.ts"),
     import("../../../core/bpf/l2.ts"),
     import("../../../core/bpf/l2-verdict.ts"),
     import("../../views/bpf.ts"),
-    import("node:os"),
     import("../../flags.ts"),
   ]);
-  const node = typeof opts["node"] === "string" && opts["node"] !== "" ? opts["node"] : hostname();
+  const node = typeof opts["node"] === "string" && opts["node"] !== "" ? opts["node"] : thisNodeName();
   const leaseMs = parseDuration("--lease-duration", typeof opts["leaseDuration"] === "string" ? opts["leaseDuration"] : "15s");
   const dp = readL2Datapath(typeof opts["bpffs"] === "string" ? opts["bpffs"] : "/sys/fs/bpf", { env: ctx.env });
   const ageMs = heartbeatAgeMs(dp.readAtNs, dp.heartbeatNs);
