@@ -19,15 +19,18 @@ export async function serviceDiff(ctx: CliContext, raw: Record<string, unknown>)
   const bpffs = str(raw, "bpffs") ?? "/sys/fs/bpf";
   if (raw["namespace"] === undefined) raw["allNamespaces"] = true; // the datapath holds every namespace
   const { readLbMaps, lbCapacity } = await import("../../../adapters/bpf/lb.ts");
-  readLbMaps(bpffs, { env: ctx.env }); // setup errors before the cluster is asked
+  let m = readLbMaps(bpffs, { env: ctx.env }); // the first read: setup errors before the cluster is asked
+  let at = Date.now();
   const inputs = await readServiceInputs(ctx, raw, undefined, false);
   for (const w of inputs.warnings) warn(ctx, w);
   const expected = buildServiceMap(inputs.services, inputs.slices, { node }).entries;
+  const diff = (): { problems: Problem[]; at: number } => ({ problems: diffDatapath({ expected, actual: decodeLbMaps(m), capacity: lbCapacity(m) }), at });
   const read = (): { problems: Problem[]; at: number } => {
-    const m = readLbMaps(bpffs, { env: ctx.env });
-    return { problems: diffDatapath({ expected, actual: decodeLbMaps(m), capacity: lbCapacity(m) }), at: Date.now() };
+    m = readLbMaps(bpffs, { env: ctx.env });
+    at = Date.now();
+    return diff();
   };
-  const first = read();
+  const first = diff();
   let problems = first.problems;
   if (problems.length > 0 && intervalMs > 0) {
     await new Promise((r) => setTimeout(r, intervalMs));
