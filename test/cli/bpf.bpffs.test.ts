@@ -165,7 +165,7 @@ test("bpf l2 list: entries with interface names, heartbeat fresh and stale", { s
   assert.match(r[0]!.stdout, /^192\.0\.2\.5\s+lo\s+1\s+5$/m);
   assert.match(r[0]!.stdout, /^2001:db8::10\s+lo\s+1\s+0$/m);
   assert.match(r[0]!.stdout, /never written/);
-  assert.match(r[1]!.stdout, /agent heartbeat: [01]\.\d+s old$/m);
+  assert.match(r[1]!.stdout, /agent heartbeat: \d+\.\ds old$/m); // fresh: no "older than the lease duration" (1 s ago + start-up under load)
   const j = JSON.parse(r[2]!.stdout);
   assert.equal(j.heartbeatStale, true);
   assert.ok(j.heartbeatAgeSeconds >= 60 && j.heartbeatAgeSeconds < 70);
