@@ -7,10 +7,14 @@ import { spawnSync } from "node:child_process";
 
 // The native addon is built by `npm install`, not by `npm run build`: rebuild it here when its
 // source is newer than the binary, so a pulled change to native/ cannot test against a stale one.
-const addonSrc = new URL("../native/packet.c", import.meta.url).pathname;
 const addonBin = new URL("../build/Release/lbctl_packet.node", import.meta.url).pathname;
-if (existsSync(addonSrc) && existsSync(addonBin) && statSync(addonSrc).mtimeMs > statSync(addonBin).mtimeMs) {
-  console.error("native/packet.c changed since the addon was built: rebuilding it");
+const bpfBin = new URL("../build/Release/lbctl_bpf.node", import.meta.url).pathname;
+const stale = [["packet.c", addonBin], ["bpf.c", bpfBin]].find(([src, bin]) => {
+  const p = new URL(`../native/${src}`, import.meta.url).pathname;
+  return existsSync(p) && existsSync(addonBin) && (!existsSync(bin) || statSync(p).mtimeMs > statSync(bin).mtimeMs);
+});
+if (stale) {
+  console.error(`native/${stale[0]} changed since the addon was built: rebuilding it`);
   spawnSync("npm", ["run", "build:addon"], { stdio: ["ignore", "ignore", "inherit"] });
 }
 

@@ -41,7 +41,7 @@ const ADDON_PATHS = ["build/Release/lbctl_packet.node", "build/Debug/lbctl_packe
  * The checkout (or installed package) root: the nearest directory above this code that holds
  * binding.gyp. This module runs at dist/src/adapters/packet/ and, bundled, at dist/lbctl.cjs.
  */
-function packageRoot(): string {
+export function packageRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (let dir = here; ; dir = dirname(dir)) {
     if (existsSync(join(dir, "binding.gyp"))) return dir;

@@ -13,6 +13,7 @@ const GROUPS: readonly (readonly [names: readonly string[], load: () => Promise<
   [["announce"], async () => (await import("./announce/index.ts")).registerAnnounce],
   [["l2"], async () => (await import("./l2/index.ts")).registerL2],
   [["completion", "__complete"], async () => (await import("./completion/index.ts")).registerCompletion],
+  [["bpf"], async () => (await import("./bpf/index.ts")).registerBpf],
 ];
 
 /** Root options that take a separate value: their value is not a command word. */

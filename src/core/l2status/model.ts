@@ -6,8 +6,11 @@ import type { LeaseFacts, MacOnInterface } from "../announce/lease-record.ts";
 
 export const VERDICTS = [
   "ok", "pending-ip", "l2-disabled", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "duplicate", "etp-local-no-backend",
+  "agent-stale", "responder-missing", "responder-stale",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
+/** Verdicts only `l2 status --datapath` gives, on a node, from its BPF maps (core/bpf/l2-verdict.ts), not decideVerdict. */
+export const DATAPATH_VERDICTS: readonly Verdict[] = ["agent-stale", "responder-missing", "responder-stale"];
 
 export interface ProbeAnswer {
   readonly mac: string;

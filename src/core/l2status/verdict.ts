@@ -23,7 +23,7 @@ export interface VerdictFacts {
 }
 
 export const PRECEDENCE: readonly Verdict[] = [
-  "pending-ip", "l2-disabled", "duplicate", "no-policy", "no-lease", "lease-expired", "no-answer", "wrong-mac", "etp-local-no-backend", "ok",
+  "pending-ip", "l2-disabled", "duplicate", "no-policy", "no-lease", "lease-expired", "agent-stale", "responder-missing", "responder-stale", "no-answer", "wrong-mac", "etp-local-no-backend", "ok",
 ];
 
 export function decideVerdict(f: VerdictFacts): { verdict: Verdict; reason: string } {

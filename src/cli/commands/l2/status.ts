@@ -80,6 +80,7 @@ export async function runL2Status(ctx: CliContext, opts: Record<string, unknown>
         if (await pause(s.watchMs ?? 0, signal)) return code;
         continue;
       }
+      if (opts["datapath"] === true) rows = await withDatapath(ctx, opts, rows);
       const summary = summarize(rows, s.probe !== undefined);
       code = summary.notOk > 0 ? EXIT_NOT_OK : 0;
       const fingerprint = JSON.stringify(rows.map(stable));
@@ -158,3 +159,21 @@ async function openSource(ctx: CliContext, opts: Record<string, unknown>, s: Set
   };
 }
 
+
+/** --datapath: refine the verdicts with this node's L2 responder maps (read-only). */
+async function withDatapath(ctx: CliContext, opts: Record<string, unknown>, rows: AddressStatus[]): Promise<AddressStatus[]> {
+  const [{ readL2Datapath, thisNodeName }, { heartbeatAgeMs, heartbeatStale }, { applyL2Datapath }, { heartbeatLine }, { parseDuration }] = await Promise.all([
+    import("../../../adapters/bpf/l2.ts"),
+    import("../../../core/bpf/l2.ts"),
+    import("../../../core/bpf/l2-verdict.ts"),
+    import("../../views/bpf.ts"),
+    import("../../flags.ts"),
+  ]);
+  const node = typeof opts["node"] === "string" && opts["node"] !== "" ? opts["node"] : thisNodeName();
+  const leaseMs = parseDuration("--lease-duration", typeof opts["leaseDuration"] === "string" ? opts["leaseDuration"] : "15s");
+  const dp = readL2Datapath(typeof opts["bpffs"] === "string" ? opts["bpffs"] : "/sys/fs/bpf", { env: ctx.env });
+  const ageMs = heartbeatAgeMs(dp.readAtNs, dp.heartbeatNs);
+  const present = dp.heartbeatNs !== undefined;
+  const stale = heartbeatStale(ageMs, present, leaseMs);
+  return applyL2Datapath(rows, { node, entries: new Set(dp.entries.map((e) => e.address)), agentStale: stale, heartbeatText: heartbeatLine({ ageMs, present, stale }) });
+}

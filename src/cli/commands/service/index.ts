@@ -19,6 +19,8 @@ export function registerService(program: Command, runner: Runner): void {
     .option("--config <key=value>", "Override a cilium-config setting, e.g. enable-node-port=false (repeatable; see --show-config for the keys)", collect)
     .option("--show-config", "Print the agent settings used (value and where it came from: --config, cilium-config, agent default, assumed) instead of the list")
     .option("-f, --filename <path>", "Read Services/EndpointSlices/Nodes from files, directories or - (stdin) instead of the cluster", collect)
+    .option("--datapath", "Build the table from this node's Cilium LB maps instead of from Kubernetes (root, on the node)")
+    .option("--bpffs <dir>", "With --datapath: the BPF file system Cilium pins its maps in", "/sys/fs/bpf")
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "wide", "json", "yaml"]).default("table"))
     .addHelpText(
       "after",
@@ -47,6 +49,33 @@ Examples:
       runner.action(async (opts: Record<string, unknown>, cmd: Command) => {
         const { serviceList } = await import("./list.ts");
         return serviceList(runner.ctx, cmd.optsWithGlobals());
+      }),
+    );
+  service
+    .command("diff")
+    .description("Compare what Kubernetes says this node should program with its Cilium LB maps (root, on the node)")
+    .requiredOption("--node <name>", "This node's name: traffic-policy Local filtering and /i internal frontends")
+    .option("-n, --namespace <ns>", "Only Services in this namespace (default: all)")
+    .option("-f, --filename <path>", "Read Services/EndpointSlices from files, directories or - (stdin) instead of the cluster", collect)
+    .option("--bpffs <dir>", "The BPF file system Cilium pins its maps in", "/sys/fs/bpf")
+    .option("--interval <duration>", "Re-read the maps after this long and report only problems seen both times (0: one read)", "2s")
+    .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "json", "yaml"]).default("table"))
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 in sync, 1 drift found, 2 usage or setup error.
+
+Examples:
+  # On node worker-1, as root
+  sudo lbctl service diff --node worker-1
+
+  # From a support bundle, for scripts
+  sudo lbctl service diff --node worker-1 -f dump.yaml -o json`,
+    )
+    .action(
+      runner.action(async (_opts: Record<string, unknown>, cmd: Command) => {
+        const { serviceDiff } = await import("./diff.ts");
+        return serviceDiff(runner.ctx, cmd.optsWithGlobals());
       }),
     );
 }

@@ -6,7 +6,7 @@ import { checkNamespaceFlags, kubeFlags } from "../../flags.ts";
 import { buildServiceMap, filterEntries } from "../../../core/service/map.ts";
 import { FRONTEND_TYPES, type FrontendType } from "../../../core/service/frontends.ts";
 import { parseFrontendQuery } from "../../../core/service/addr.ts";
-import { labelMatcher, LabelQueryError, parseLabelQuery } from "../../../core/label-query.ts";
+import { labelMatcher, LabelQueryError, parseLabelQuery, type LabelMatcher } from "../../../core/label-query.ts";
 import { TABLE_HEADERS, WIDE_HEADERS, tableRows, wideRows, toRestModel, type StateStyle } from "../../../core/service/render.ts";
 import type { ServiceInputs } from "../../../adapters/service/inputs.ts";
 import { parseOverrides, resolveAndReport, configView } from "./agent-config.ts";
@@ -43,9 +43,33 @@ function stateStyle(paint: Paint): StateStyle {
   return (s) => (s === "active" ? paint.ok(s) : s === "terminating" ? paint.warn(s) : s === "terminating-not-serving" ? paint.bad(s) : paint.dim(s));
 }
 
+/** Services/EndpointSlices (and Nodes when asked) from -f files or the cluster, per -n/-A/-l. */
+export async function readServiceInputs(ctx: CliContext, raw: Record<string, unknown>, matcher: LabelMatcher | undefined, nodes: boolean): Promise<ServiceInputs> {
+  const f = raw as Flags;
+  let inputs: ServiceInputs;
+  if (f.filename && f.filename.length > 0) {
+    const { inputsFromFiles } = await import("../../../adapters/service/inputs.ts");
+    const sel = { namespace: f.allNamespaces ? undefined : f.namespace, labelSelector: f.selector, nodes: true };
+    const r = await inputsFromFiles(f.filename, sel, matcher, { cwd: ctx.cwd, stdin: ctx.stdin });
+    if (r.loaded === 0 && r.warnings.length > 0) throw new LbctlError(r.warnings[0]!);
+    inputs = r;
+  } else {
+    const [{ connectKube }, { inputsFromCluster }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/service/inputs.ts")]);
+    const kube = connectKube(kubeFlags(raw, ctx.env));
+    try {
+      const namespace = f.allNamespaces ? undefined : (f.namespace ?? kube.namespace);
+      inputs = await inputsFromCluster(kube, { namespace, labelSelector: f.selector, nodes, node: f.node, agentConfig: true });
+    } finally {
+      kube.close();
+    }
+  }
+  return inputs;
+}
+
 export async function serviceList(ctx: CliContext, raw: Record<string, unknown>): Promise<number> {
   const f = raw as Flags;
   const format = parseOutputFormat(f.output ?? "table");
+  if (raw["datapath"] === true) return datapathList(ctx, raw, format);
   const types = parseTypes(f.type);
   const frontend = f.frontend === undefined ? undefined : parseFrontendQuery(f.frontend);
   if (f.frontend !== undefined && !frontend) throw new UsageError(`--frontend: "${f.frontend}" is not IP or IP:PORT (IPv6 with a port: [2001:db8::1]:80)`);
@@ -60,23 +84,7 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
     throw err;
   }
 
-  let inputs: ServiceInputs;
-  if (f.filename && f.filename.length > 0) {
-    const { inputsFromFiles } = await import("../../../adapters/service/inputs.ts");
-    const sel = { namespace: f.allNamespaces ? undefined : f.namespace, labelSelector: f.selector, nodes: true };
-    const r = await inputsFromFiles(f.filename, sel, matcher, { cwd: ctx.cwd, stdin: ctx.stdin });
-    if (r.loaded === 0 && r.warnings.length > 0) throw new LbctlError(r.warnings[0]!);
-    inputs = r;
-  } else {
-    const [{ connectKube }, { inputsFromCluster }] = await Promise.all([import("../../../adapters/kube/connect.ts"), import("../../../adapters/service/inputs.ts")]);
-    const kube = connectKube(kubeFlags(raw, ctx.env));
-    try {
-      const namespace = f.allNamespaces ? undefined : (f.namespace ?? kube.namespace);
-      inputs = await inputsFromCluster(kube, { namespace, labelSelector: f.selector, nodes: f.nodeIps === true, node: f.node, agentConfig: true });
-    } finally {
-      kube.close();
-    }
-  }
+  const inputs = await readServiceInputs(ctx, raw, matcher, f.nodeIps === true);
 
   if (f.nodeIps && inputs.nodes.length === 0) warn(ctx, "--node-ips: no Node objects found; NodePort frontends show only the wildcard address");
   if (f.node !== undefined && inputs.nodes.length > 0 && !inputs.nodes.some((n) => n.name === f.node)) {
@@ -108,5 +116,18 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
     notice(ctx, `no Service has a frontend ${f.frontend}`);
     return 1;
   }
+  return 0;
+}
+
+/** `--datapath`: the same table from this node's LB maps (read-only) instead of from Kubernetes. */
+async function datapathList(ctx: CliContext, raw: Record<string, unknown>, format: ReturnType<typeof parseOutputFormat>): Promise<number> {
+  const [{ readLbMaps }, { decodeLbMaps }, { datapathFrontends, datapathTableRows }] = await Promise.all([
+    import("../../../adapters/bpf/lb.ts"),
+    import("../../../core/bpf/snapshot.ts"),
+    import("../../../core/bpf/service-rows.ts"),
+  ]);
+  const fes = datapathFrontends(decodeLbMaps(readLbMaps(typeof raw["bpffs"] === "string" ? raw["bpffs"] : "/sys/fs/bpf", { env: ctx.env })));
+  const view: View = { table: () => ({ headers: TABLE_HEADERS, rows: datapathTableRows(fes) }), data: () => fes };
+  await render(ctx, view, format);
   return 0;
 }

@@ -1,0 +1,55 @@
+// `lbctl service diff` against real kernel maps (test/helpers/bpffs.ts): a consistent fixture
+// reports nothing; each fault kind is reported once, by name.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { bpffsSkipReason, CILIUM_MAPS as M, deleteLine, inBpffs, updateLine as u } from "../helpers/bpffs.ts";
+import { LBCTL_BIN } from "../helpers/cli.ts";
+
+const skip = bpffsSkipReason();
+const FIXTURE = fileURLToPath(new URL("../../../test/fixtures/bpf/diff.yaml", import.meta.url));
+const S4 = "cilium_lb4_services_v2";
+const B4 = "cilium_lb4_backends_v3";
+const R4 = "cilium_lb4_reverse_nat";
+const MASTER = "0a60000a 0035 0000 11 00 0000";
+const CONSISTENT = [
+  u(S4, MASTER, "00000000 0200 0003 00 00 0000"),
+  u(S4, "0a60000a 0035 0100 11 00 0000", "01000000 0000 0003 00 00 0000"),
+  u(S4, "0a60000a 0035 0200 11 00 0000", "02000000 0000 0003 00 00 0000"),
+  u(S4, "0a60000a 0000 0000 00 00 0000", "000000000000000000000000"), // wildcard: exempt
+  u(B4, "01000000", "0af40017 0035 11 00 0000 00 00"),
+  u(B4, "02000000", "0af40047 0035 11 00 0000 00 00"),
+  u(R4, "0003", "0a60000a 0035"),
+];
+
+/** A fault applied with bpftool, the diff, then the fault undone (restore = refill). */
+const faults: [kind: string, apply: string[]][] = [
+  ["missing-slot", [deleteLine(S4, "0a60000a 0035 0200 11 00 0000")]],
+  ["dangling-revnat", [deleteLine(R4, "0003")]],
+  ["orphan-backend", [u(B4, "07000000", "0af40063 0035 11 00 0000 00 00")]],
+  ["unexpected-frontend", [u(S4, "0a600063 0050 0000 06 00 0000", "00000000 0000 0009 00 00 0000"), u(R4, "0009", "0a600063 0050")]],
+  ["flag-mismatch", [u(S4, MASTER, "00000000 0200 0003 02 00 0000")]],
+];
+
+test("service diff: consistent maps exit 0; each fault kind is reported once, by name, exit 1", { skip }, async () => {
+  const diff = (extra = ""): string => `${process.execPath} ${LBCTL_BIN} service diff --node node-a -f ${FIXTURE} --bpffs "$D" --interval 0 -o json ${extra}`;
+  const steps = [{ sh: diff() }];
+  for (const [, apply] of faults) {
+    steps.push({ sh: `printf '%s\\n' ${apply.map((l) => JSON.stringify(l.replaceAll("@G", "$G"))).join(" ")} > "$D/../f.txt"; bpftool batch file "$D/../f.txt" >/dev/null; ${diff()}` });
+    // undo: remove what the fault added, restore what it removed or changed
+    steps.push({ sh: `bpftool map delete pinned "$G/${B4}" key hex 07 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${S4}" key hex 0a 60 00 63 00 50 00 00 06 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${R4}" key hex 00 09 2>/dev/null; printf '%s\\n' ${CONSISTENT.map((l) => JSON.stringify(l.replaceAll("@G", "$G"))).join(" ")} > "$D/../c.txt"; bpftool batch file "$D/../c.txt" >/dev/null` });
+  }
+  steps.push({ sh: `${process.execPath} ${LBCTL_BIN} service diff --node node-a -f ${FIXTURE} --bpffs "$D" --interval 200ms` });
+  const r = await inBpffs({ maps: [M.services4!, M.backends4!, M.revnat4!], fill: CONSISTENT, steps });
+  assert.equal(r[0]!.code, 0, r[0]!.stdout + r[0]!.stderr);
+  assert.deepEqual(JSON.parse(r[0]!.stdout).problems, []);
+  faults.forEach(([kind], i) => {
+    const s = r[1 + 2 * i]!;
+    assert.equal(s.code, 1, `${kind}: ${s.stdout}${s.stderr}`);
+    const problems = JSON.parse(s.stdout).problems as { kind: string }[];
+    assert.deepEqual(problems.map((p) => p.kind), [kind], `${kind}: ${JSON.stringify(problems)}`);
+  });
+  const last = r[r.length - 1]!;
+  assert.equal(last.code, 0, last.stdout + last.stderr);
+  assert.match(last.stdout, /node node-a: the datapath matches Kubernetes/);
+});
