@@ -49,7 +49,7 @@ before(async () => {
 // One row per case: the words after `lbctl`, space-separated; the last one is being completed (a
 // trailing space = an empty word) → what is offered.
 const CASES: readonly (readonly [line: string, expected: readonly string[], directive?: number])[] = [
-  ["", ["pool", "service", "arping", "announce", "l2", "completion", "version", "help"]],
+  ["", ["pool", "service", "arping", "announce", "l2", "completion", "bpf", "version", "help"]],
   ["po", ["pool"]],
   ["s", ["service"]],
   ["sv", ["svc"]], // an alias when no name matches
@@ -69,7 +69,7 @@ const CASES: readonly (readonly [line: string, expected: readonly string[], dire
   ["help p", ["pool"]],
   ["pool help ", ["alloc", "list", "show", "check", "controller"]],
   ["pool alloc --ipv", ["--ipv4", "--ipv6"]],
-  ["service list -", ["-n", "--namespace", "-A", "--all-namespaces", "-l", "--selector", "--type", "--frontend", "--node", "--node-ips", "--config", "--show-config", "-f", "--filename", "-o", "--output", "-h", "--help", "--kubeconfig", "--context", "--request-timeout", "--no-color"]],
+  ["service list -", ["-n", "--namespace", "-A", "--all-namespaces", "-l", "--selector", "--type", "--frontend", "--node", "--node-ips", "--config", "--show-config", "-f", "--filename", "--datapath", "--bpffs", "-o", "--output", "-h", "--help", "--kubeconfig", "--context", "--request-timeout", "--no-color"]],
   ["--kube", ["--kubeconfig"]],
   ["--kubeconfig x --context y service l", ["list"]], // root options and their values are skipped
   ["service list -o json -A ", []], // no positional arguments: nothing, no file names
@@ -83,7 +83,7 @@ const CASES: readonly (readonly [line: string, expected: readonly string[], dire
   ["arping -qfo j", ["json"]],
   ["pool alloc -f a.yaml ", [], 0], // -f <path...> takes more files
   ["pool alloc -f a.yaml b.yaml -o ", ["table", "wide", "json", "yaml"]],
-  ["service list -A --node-ips -ojson --", ["--namespace", "--selector", "--type", "--frontend", "--node", "--config", "--show-config", "--filename", "--help", "--kubeconfig", "--context", "--request-timeout", "--no-color"]], // given flags are not offered again
+  ["service list -A --node-ips -ojson --", ["--namespace", "--selector", "--type", "--frontend", "--node", "--config", "--show-config", "--filename", "--datapath", "--bpffs", "--help", "--kubeconfig", "--context", "--request-timeout", "--no-color"]], // given flags are not offered again
   ["service list --type LoadBalancer --ty", ["--type"]], // repeatable: still offered
   ["--context ", ["dev", "prod"]],
   ["service list --context=p", ["--context=prod"]],

@@ -40,9 +40,9 @@ const UNSUPPORTED_CHARS = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 /** Parses a whole stream, or returns undefined when the `yaml` library must do it. */
 export function fastParseDocuments(text: string): FastDoc[] | undefined {
-  // A tab on a comment line is insignificant — unless that line is inside a block scalar, so the
-  // reader reads the text with those tabs as spaces (offsets unchanged) and declines if it met a
-  // block scalar. Tabs anywhere else still go to the library.
+  // A tab on a comment line is insignificant — unless that line is inside a block scalar or a
+  // quoted scalar folded over lines, so the reader reads the text with those tabs as spaces
+  // (offsets unchanged) and declines if it met either. Tabs anywhere else still go to the library.
   let src = text;
   let commentTabs = false;
   if (text.includes("\t")) {
@@ -53,7 +53,7 @@ export function fastParseDocuments(text: string): FastDoc[] | undefined {
   try {
     const reader = new Reader(src);
     const docs = reader.stream();
-    return commentTabs && reader.sawBlockScalar ? undefined : docs;
+    return commentTabs && (reader.sawBlockScalar || reader.sawMultiLineQuoted) ? undefined : docs;
   } catch {
     // Bail: outside the subset. Anything else (a stack overflow on absurd nesting, a bug) must not
     // cost the user their answer either: the library path decides.

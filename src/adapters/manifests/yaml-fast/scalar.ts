@@ -8,6 +8,8 @@ import { NOT_FAST, type NotFast, doubleQuoted, doubleQuotedLines, resolvePlain, 
 export class ScalarReader extends LineCursor {
   /** Set once a literal block scalar was read (its lines are content, comments included). */
   sawBlockScalar = false;
+  /** A quoted scalar went on over lines: a `#` line inside it is text, not a comment. */
+  sawMultiLineQuoted = false;
   /** Offset of the quote closing the quoted scalar opened at `c` before `e` (line end), or -1. */
   protected quoteEnd(c: number, e: number): number {
     const t = this.t;
@@ -70,6 +72,7 @@ export class ScalarReader extends LineCursor {
         const inner = t.slice(r + 1, close);
         v = ch === DQ ? doubleQuoted(inner) : inner.indexOf("'") < 0 ? inner : inner.replace(/''/g, "'");
       } else {
+        this.sawMultiLineQuoted = true;
         close = this.quoteEndMultiLine(col, r);
         const source = t.slice(r, close + 1);
         v = ch === DQ ? doubleQuotedLines(source) : unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
