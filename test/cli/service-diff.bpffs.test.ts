@@ -39,6 +39,9 @@ test("service diff: consistent maps exit 0; each fault kind is reported once, by
     // undo: remove what the fault added, restore what it removed or changed
     steps.push({ sh: `bpftool map delete pinned "$G/${B4}" key hex 07 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${S4}" key hex 0a 60 00 63 00 50 00 00 06 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${R4}" key hex 00 09 2>/dev/null; printf '%s\\n' ${CONSISTENT.map((l) => JSON.stringify(l.replaceAll("@G", "$G"))).join(" ")} > "$D/../c.txt"; bpftool batch file "$D/../c.txt" >/dev/null` });
   }
+  // cilium-config overrides reach the expected side: NodePort off leaves the ClusterIP fixture in sync; a bad value is a usage error
+  steps.push({ sh: diff("--config enable-node-port=false") });
+  steps.push({ sh: diff("--config enable-node-port=maybe") });
   steps.push({ sh: `${process.execPath} ${LBCTL_BIN} service diff --node node-a -f ${FIXTURE} --bpffs "$D" --interval 200ms` });
   const r = await inBpffs({ maps: [M.services4!, M.backends4!, M.revnat4!], fill: CONSISTENT, steps });
   assert.equal(r[0]!.code, 0, r[0]!.stdout + r[0]!.stderr);
@@ -49,6 +52,10 @@ test("service diff: consistent maps exit 0; each fault kind is reported once, by
     const problems = JSON.parse(s.stdout).problems as { kind: string }[];
     assert.deepEqual(problems.map((p) => p.kind), [kind], `${kind}: ${JSON.stringify(problems)}`);
   });
+  const [nodePortOff, badValue] = [r[r.length - 3]!, r[r.length - 2]!];
+  assert.equal(nodePortOff.code, 0, nodePortOff.stdout + nodePortOff.stderr);
+  assert.equal(badValue.code, 2, badValue.stderr);
+  assert.match(badValue.stderr, /enable-node-port.*maybe/);
   const last = r[r.length - 1]!;
   assert.equal(last.code, 0, last.stdout + last.stderr);
   assert.match(last.stdout, /node node-a: the datapath matches Kubernetes/);

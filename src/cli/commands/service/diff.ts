@@ -10,6 +10,7 @@ import { decodeLbMaps } from "../../../core/bpf/snapshot.ts";
 import { diffDatapath, persistent, type Problem } from "../../../core/bpf/diff.ts";
 import { serviceDiffView } from "../../views/bpf-diff.ts";
 import { readServiceInputs } from "./list.ts";
+import { parseOverrides, resolveAndReport } from "./agent-config.ts";
 
 export async function serviceDiff(ctx: CliContext, raw: Record<string, unknown>): Promise<number> {
   const format = parseOutputFormat(str(raw, "output") ?? "table", ["table", "json", "yaml"]);
@@ -21,9 +22,13 @@ export async function serviceDiff(ctx: CliContext, raw: Record<string, unknown>)
   const { readLbMaps, lbCapacity } = await import("../../../adapters/bpf/lb.ts");
   let m = readLbMaps(bpffs, { env: ctx.env }); // the first read: setup errors before the cluster is asked
   let at = Date.now();
+  const overrides = parseOverrides(raw["config"] as string[] | undefined);
   const inputs = await readServiceInputs(ctx, raw, undefined, false);
-  for (const w of inputs.warnings) warn(ctx, w);
-  const expected = buildServiceMap(inputs.services, inputs.slices, { node }).entries;
+  // The agent's own settings decide what it programs (NodePort off, ExternalIPs off, …).
+  const config = resolveAndReport(ctx, inputs.agentConfig, overrides);
+  const map = buildServiceMap(inputs.services, inputs.slices, { node, agent: config.settings, nodeInfo: inputs.nodes.find((n) => n.name === node), pods: inputs.pods });
+  for (const w of [...inputs.warnings, ...map.warnings]) warn(ctx, w);
+  const expected = map.entries;
   const diff = (): { problems: Problem[]; at: number } => ({ problems: diffDatapath({ expected, actual: decodeLbMaps(m), capacity: lbCapacity(m) }), at });
   const read = (): { problems: Problem[]; at: number } => {
     m = readLbMaps(bpffs, { env: ctx.env });

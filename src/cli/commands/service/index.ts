@@ -59,6 +59,7 @@ Examples:
     .option("-f, --filename <path>", "Read Services/EndpointSlices from files, directories or - (stdin) instead of the cluster", collect)
     .option("--bpffs <dir>", "The BPF file system Cilium pins its maps in", "/sys/fs/bpf")
     .option("--interval <duration>", "Re-read the maps after this long and report only problems seen both times (0: one read)", "2s")
+    .option("--config <key=value>", "Override a cilium-config setting, e.g. enable-node-port=false (repeatable)", collect)
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "json", "yaml"]).default("table"))
     .addHelpText(
       "after",
