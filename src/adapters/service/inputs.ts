@@ -55,6 +55,7 @@ export async function inputsFromFiles(
   const out: ServiceInputs = { services: [], slices: [], nodes: [], pods: [], warnings: set.problems.map(formatProblem) };
   const problems: string[] = [];
   const ignored = new Map<string, number>();
+  const firstSeen = new Map<string, string>();
   for (const { obj, source } of set.objects) {
     const file = source.line === undefined ? source.file : `${source.file}:${source.line}`;
     if (isCiliumConfig(obj)) {
@@ -73,6 +74,14 @@ export async function inputsFromFiles(
       if (sel.namespace !== undefined && ns !== sel.namespace) continue;
       const svc = parseService(obj, problems);
       if (matcher && !matcher(svc.labels)) continue;
+      // As pool does: a Service that appears twice is named and the first one kept.
+      const key = `${svc.namespace}/${svc.name}`;
+      const first = firstSeen.get(key);
+      if (first !== undefined) {
+        out.warnings.push(`${file}: duplicate Service ${key} (first defined at ${first}); skipped`);
+        continue;
+      }
+      firstSeen.set(key, file);
       out.services.push(svc);
     } else if (kind === "EndpointSlice" && isSlice(obj["apiVersion"])) {
       if (sel.namespace === undefined || ns === sel.namespace) out.slices.push(parseSlice(obj, problems));

@@ -101,10 +101,15 @@ export function decodeService(obj: Raw, order: number): ServiceDecode {
   const crossNamespace = crossAnn ? crossAnn[1].split(",").map((s) => s.trim()).filter((s) => s !== "") : NONE;
   const ports: Port[] = [];
   if (Array.isArray(spec["ports"])) {
-    for (const p of spec["ports"]) {
-      if (!isRecord(p)) continue;
-      ports.push({ port: asInt(p["port"]), protocol: asString(p["protocol"]) || "TCP" });
-    }
+    spec["ports"].forEach((p: unknown, i: number) => {
+      const port = isRecord(p) ? p["port"] : undefined;
+      // The API server stores only ports 1–65535: anything else is a hand-edited dump, named and skipped.
+      if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+        warnings.push({ path: ["spec", "ports", i, "port"], message: `${isRecord(p) ? describe(port) : describe(p)} is not a port (an integer 1-65535); port skipped` });
+        return;
+      }
+      ports.push({ port, protocol: (isRecord(p) ? asString(p["protocol"]) : "") || "TCP" });
+    });
   }
   const families = Array.isArray(spec["ipFamilies"]) ? spec["ipFamilies"].filter((f): f is string => typeof f === "string") : NONE;
   const permit = (annotation(ann, [ANN_PERMIT_DIFFERENT_PODS])?.[1] ?? "").toLowerCase();

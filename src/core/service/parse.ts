@@ -18,6 +18,17 @@ const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v)
 const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
 const policy = (v: unknown): TrafficPolicy => (v === "Local" ? "Local" : "Cluster");
 
+/** A port field: an integer 1–65535 (absent or 0 allowed where `optional`), else a problem and undefined. */
+function portNumber(v: unknown, optional: boolean, problems: string[], where: string): number | undefined {
+  if (v === undefined || v === null || (optional && v === 0)) {
+    if (!optional) problems.push(`${where}: missing (a port is 1-65535); port skipped`);
+    return undefined;
+  }
+  if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535) return v;
+  const shown = typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
+  problems.push(`${where}: ${shown} is not a port (an integer 1-65535)${optional ? "; ignored" : "; port skipped"}`);
+  return undefined;
+}
 
 function ips(values: readonly unknown[], problems: string[], where: string): string[] {
   const out: string[] = [];
@@ -41,9 +52,14 @@ export function parseService(o: unknown, problems: string[]): ServiceInfo {
   const labels = Object.fromEntries(Object.entries(obj(m["labels"])).filter(([, v]) => typeof v === "string")) as Record<string, string>;
   const clusterIP = str(spec["clusterIP"]);
   const rawIps = arr(spec["clusterIPs"]).length > 0 ? arr(spec["clusterIPs"]) : clusterIP ? [clusterIP] : [];
-  const ports: ServicePort[] = arr(spec["ports"]).map((p) => {
+  const ports: ServicePort[] = [];
+  arr(spec["ports"]).forEach((p, i) => {
     const po = obj(p);
-    return { name: str(po["name"]), port: num(po["port"]), protocol: str(po["protocol"], "TCP").toUpperCase(), nodePort: num(po["nodePort"]) };
+    // The API server stores only ports 1–65535; anything else is a hand-edited dump: named, dropped.
+    const port = portNumber(po["port"], false, problems, `${where} spec.ports[${i}].port`);
+    if (port === undefined) return;
+    const nodePort = portNumber(po["nodePort"], true, problems, `${where} spec.ports[${i}].nodePort`) ?? 0;
+    ports.push({ name: str(po["name"]), port, protocol: str(po["protocol"], "TCP").toUpperCase(), nodePort });
   });
   const ingress = arr(obj(status["loadBalancer"])["ingress"]).map((i): IngressEntry => {
     const io = obj(i);
@@ -62,7 +78,7 @@ export function parseService(o: unknown, problems: string[]): ServiceInfo {
     ingressIPs,
     etp: policy(spec["externalTrafficPolicy"]),
     itp: policy(spec["internalTrafficPolicy"]),
-    healthCheckNodePort: num(spec["healthCheckNodePort"]),
+    healthCheckNodePort: portNumber(spec["healthCheckNodePort"], true, problems, `${where} spec.healthCheckNodePort`) ?? 0,
     labels,
     loadBalancerClass: typeof spec["loadBalancerClass"] === "string" ? spec["loadBalancerClass"] : undefined,
     ...agentAnnotations(m["annotations"]),
