@@ -62,3 +62,12 @@ test("service list: a Service that appears twice is named and the first kept, as
   assert.match(r.stdout, /198\.51\.100\.10:80\/TCP/);
   assert.doesNotMatch(r.stdout, /:8080/);
 });
+
+test("service list: a corrupt -f file among good ones lists the rest but exits 1, as pool does", async () => {
+  const good = file("good.yaml", service("web", "[{port: 80}]"));
+  const bad = file("bad.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: x\n");
+  const r = await runCli(["service", "list", "-A", "-f", good, "-f", bad]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /198\.51\.100\.10:80\/TCP/);
+  assert.match(r.stderr, /bad\.yaml:\d+: /);
+});

@@ -20,6 +20,8 @@ export interface ServiceInputs {
   agentConfig?: { data: Record<string, unknown>; origin: string } | undefined;
   /** One-line notes for stderr (ignored kinds, unparsable fields, file problems). */
   warnings: string[];
+  /** Documents of `-f` input that could not be read at all (invalid YAML/JSON): the answer is partial. */
+  unreadable?: number;
 }
 
 export interface InputSelection {
@@ -52,7 +54,7 @@ export async function inputsFromFiles(
 ): Promise<ServiceInputs & { loaded: number }> {
   const set = await loadManifests(paths, io);
   failOnUnreadable(set);
-  const out: ServiceInputs = { services: [], slices: [], nodes: [], pods: [], warnings: set.problems.map(formatProblem) };
+  const out: ServiceInputs = { services: [], slices: [], nodes: [], pods: [], warnings: set.problems.map(formatProblem), unreadable: set.problems.length };
   const problems: string[] = [];
   const ignored = new Map<string, number>();
   const firstSeen = new Map<string, string>();

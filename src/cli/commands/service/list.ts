@@ -116,7 +116,8 @@ export async function serviceList(ctx: CliContext, raw: Record<string, unknown>)
     notice(ctx, `no Service has a frontend ${f.frontend}`);
     return 1;
   }
-  return 0;
+  // As pool: what could be read is shown, but a partial answer is not a success (warnings above).
+  return (inputs.unreadable ?? 0) > 0 ? 1 : 0;
 }
 
 /** `--datapath`: the same table from this node's LB maps (read-only) instead of from Kubernetes. */
