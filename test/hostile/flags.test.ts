@@ -54,3 +54,13 @@ test("P14: announce -f on a binary file says so in one line, without echoing its
   writeFileSync(junk, Array.from({ length: 50 }, (_, i) => `host-${i}\u001b[31m`).join("\n"));
   await oneLine(["announce", "-i", "^lbt-none$", "-f", junk], 2, /"host-0\\u001b\[31m" is not an IPv4 or IPv6 address;.*; and 47 more$/);
 });
+
+test("pool --ipv4/--ipv6 take true|false, and a flag in their place is named (F15), not 'too many arguments'", async () => {
+  for (const argv of [["pool", "alloc", "--ipv4", "-f", "x"], ["pool", "check", "--ipv6", "maybe", "-f", "x"]]) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, `${argv.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /^error: --ipv[46]: expected true or false, got "(-f|maybe)"$/m);
+  }
+});

@@ -1,5 +1,12 @@
 // `lbctl pool …`: declarations only. Implementations load lazily so `lbctl --help` stays fast.
 import { Option, type Command } from "commander";
+import { UsageError } from "../../../errors.ts";
+
+/** true|false flags: checked as commander reads them, so `--ipv4 -f x` names --ipv4 and "-f". */
+const boolValue = (flag: string) => (v: string): string => {
+  if (v !== "true" && v !== "false") throw new UsageError(`${flag}: expected true or false, got "${v}"`);
+  return v;
+};
 import type { Runner } from "../../program.ts";
 
 function planOptions(cmd: Command, outputs: string): Command {
@@ -7,8 +14,8 @@ function planOptions(cmd: Command, outputs: string): Command {
     .option("-f, --filename <path...>", "Files or directories (searched recursively for .yaml/.yml/.json) with pools and Services; - for stdin")
     .option("--cluster", "Read pools and Services from the cluster (read-only); -f files are layered on top, replacing objects of the same name")
     .addOption(new Option("-o, --output <format>", `Output format: ${outputs}`).default("table"))
-    .addOption(new Option("--ipv4 <bool>", "Operator enable-ipv4: true|false").default("true"))
-    .addOption(new Option("--ipv6 <bool>", "Operator enable-ipv6: true|false").default("true"))
+    .addOption(new Option("--ipv4 <bool>", "Operator enable-ipv4: true|false").default("true").argParser(boolValue("--ipv4")))
+    .addOption(new Option("--ipv6 <bool>", "Operator enable-ipv6: true|false").default("true").argParser(boolValue("--ipv6")))
     .addOption(new Option("--default-lb-service-ipam <mode>", "Who handles Services without loadBalancerClass: lbipam|nodeipam|none").default("lbipam"))
     .addOption(
       new Option("--lb-classes <list>", 'loadBalancerClass values LB-IPAM accepts, comma-separated ("" for none)').default(
@@ -50,8 +57,8 @@ export function registerPool(program: Command, runner: Runner): void {
     .command("controller")
     .description("Live LB-IPAM: assign EXTERNAL-IPs from CiliumLoadBalancerIPPools and write them to Services (leader-elected)")
     .option("--lb-class <class>", "Serve only Services of this loadBalancerClass, from pools labelled lbctl.io/lb-class=<class> (required when Cilium's LB-IPAM is active)")
-    .addOption(new Option("--ipv4 <bool>", "Operator enable-ipv4: true|false").default("true"))
-    .addOption(new Option("--ipv6 <bool>", "Operator enable-ipv6: true|false").default("true"))
+    .addOption(new Option("--ipv4 <bool>", "Operator enable-ipv4: true|false").default("true").argParser(boolValue("--ipv4")))
+    .addOption(new Option("--ipv6 <bool>", "Operator enable-ipv6: true|false").default("true").argParser(boolValue("--ipv6")))
     .option("--identity <name>", "Lease holder identity (default: $POD_NAME, then the hostname)")
     .option("--lease-namespace <ns>", "Namespace of the controller Lease (default: $POD_NAMESPACE, then kube-system)")
     .option("--lease-duration <duration>", "Lease duration (default 15s)")
