@@ -14,7 +14,7 @@ export type LabelQueryRequirement =
 export class LabelQueryError extends Error {}
 
 /** Splits on commas outside parentheses: "a in (x,y),b" is two requirements. */
-export function splitTopLevel(s: string): string[] {
+export function splitTopLevel(s: string, keepEmpty = false): string[] {
   const parts: string[] = [];
   let depth = 0;
   let cur = "";
@@ -27,17 +27,24 @@ export function splitTopLevel(s: string): string[] {
     } else cur += ch;
   }
   parts.push(cur);
-  return parts.map((p) => p.trim()).filter((p) => p !== "");
+  const trimmed = parts.map((p) => p.trim());
+  return keepEmpty ? trimmed : trimmed.filter((p) => p !== "");
 }
 
-// Qualified names (an optional DNS-subdomain prefix and "/") and label values, as validated by
-// apimachinery; the key pattern is loose about the prefix, as kubectl's client-side check is.
-const KEY = /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/;
+// Qualified names and label values as apimachinery validates them: an optional DNS-subdomain
+// prefix (at most 253 characters, lower case) and "/", then a name of at most 63 characters.
+const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const INTEGER = /^-?\d+$/;
+const INT64_MAX = 9223372036854775807n;
 
 function key(k: string): string {
-  if (!KEY.test(k) || k.length > 316) throw new LabelQueryError(`invalid label key "${k}"`);
+  const slash = k.indexOf("/");
+  const prefix = slash < 0 ? undefined : k.slice(0, slash);
+  const name = slash < 0 ? k : k.slice(slash + 1);
+  const ok = NAME.test(name) && name.length <= 63 && (prefix === undefined || (PREFIX.test(prefix) && prefix.length <= 253));
+  if (!ok) throw new LabelQueryError(`invalid label key "${k}": a name of at most 63 characters ([A-Za-z0-9], with -_. inside), optionally after a DNS-subdomain prefix and "/"`);
   return k;
 }
 
@@ -48,14 +55,18 @@ function value(v: string): string {
 
 function requirement(part: string): LabelQueryRequirement {
   let m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
-  if (m) return { key: key(m[1]!), op: m[2] as "in" | "notin", values: m[3]!.split(",").map((v) => value(v.trim())) };
+  if (m) {
+    // apimachinery: "for 'in', 'notin' operators, values set can't be empty"
+    if (m[3]!.trim() === "") throw new LabelQueryError(`"${part}": for 'in', 'notin' operators, values set can't be empty`);
+    return { key: key(m[1]!), op: m[2] as "in" | "notin", values: m[3]!.split(",").map((v) => value(v.trim())) };
+  }
   m = /^!\s*(\S+)$/.exec(part);
   if (m) return { key: key(m[1]!), op: "!exists" };
   m = /^([^=!<>\s]+)\s*(==|=|!=|>|<)\s*(\S*)$/.exec(part);
   if (m) {
     const op = m[2]!;
     if (op === ">" || op === "<") {
-      if (!INTEGER.test(m[3]!)) throw new LabelQueryError(`invalid integer value "${m[3]}" for ${op} in "${part}"`);
+      if (!INTEGER.test(m[3]!) || BigInt(m[3]!) > INT64_MAX || BigInt(m[3]!) < -INT64_MAX - 1n) throw new LabelQueryError(`invalid integer value "${m[3]}" for ${op} in "${part}" (a 64-bit integer)`);
       return { key: key(m[1]!), op: op === ">" ? "gt" : "lt", value: Number(m[3]) };
     }
     return { key: key(m[1]!), op: op === "!=" ? "!=" : "=", value: value(m[3]!) };
@@ -66,7 +77,11 @@ function requirement(part: string): LabelQueryRequirement {
 
 /** The requirements of a selector string (all must hold); "" selects everything. */
 export function parseLabelQuery(s: string): LabelQueryRequirement[] {
-  return splitTopLevel(s).map(requirement);
+  if (s.trim() === "") return [];
+  const parts = splitTopLevel(s, true);
+  // apimachinery refuses "a,", ",a" and "a,,b" ("found ',', expected: identifier").
+  if (parts.some((p) => p === "")) throw new LabelQueryError(`"${s}": empty requirement (a stray ",")`);
+  return parts.map(requirement);
 }
 
 export type LabelMatcher = (labels: Readonly<Record<string, string>> | undefined) => boolean;

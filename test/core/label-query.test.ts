@@ -45,11 +45,20 @@ test("bad selector strings: one message naming the requirement or the bad key/va
   const cases: [string, RegExp][] = [
     ["a in (b", /^unable to parse requirement "a in \(b"$/],
     ["a b c", /^unable to parse requirement "a b c"$/],
-    ["-bad=x", /^invalid label key "-bad"$/],
+    ["-bad=x", /^invalid label key "-bad": /],
+    // apimachinery's grammar (reliability probe G-sel04/11/12/15/16/22)
+    ["app in ()", /for 'in', 'notin' operators, values set can't be empty/],
+    ["app=web,", /^"app=web,": empty requirement \(a stray ","\)$/],
+    [",", /empty requirement/],
+    ["a,,b", /empty requirement/],
+    [`${"k".repeat(64)}=v`, /^invalid label key "k{64}": a name of at most 63 characters/],
+    ["a/b/c=v", /^invalid label key "a\/b\/c"/],
+    ["Example.COM/app=v", /^invalid label key "Example\.COM\/app"/],
+    ["n>9223372036854775808", /invalid integer value "9223372036854775808" for > .*\(a 64-bit integer\)/],
     ["app=has space", /^unable to parse requirement/],
     ["app=-x", /^invalid label value "-x"$/],
     ["app in (ok, no/slash)", /^invalid label value "no\/slash"$/],
-    ["replicas>x", /^invalid integer value "x" for > in "replicas>x"$/],
+    ["replicas>x", /^invalid integer value "x" for > in "replicas>x" \(a 64-bit integer\)$/],
     [`app=${"v".repeat(64)}`, /^invalid label value "v{64}"$/],
   ];
   for (const [sel, re] of cases) assert.throws(() => parseLabelQuery(sel), (e: unknown) => e instanceof LabelQueryError && re.test(e.message), sel);
