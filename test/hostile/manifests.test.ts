@@ -28,10 +28,20 @@ test('-f "" (an unset variable) is a usage error, not the current directory read
 });
 
 test("pool check fails on empty input (a failed kustomize build piped in)", async () => {
-  for (const stdin of ["", "# nothing\n", "---\n"]) {
+  for (const stdin of ["# nothing\n", "---\n"]) {
     const r = await runCli(["pool", "check", "-f", "-"], { stdin });
     assert.equal(r.code, 1, JSON.stringify(stdin));
     assert.match(r.stdout, /no objects passed/);
+  }
+});
+
+test("-f - with an empty or closed stdin stops before any output (kubectl: no objects passed), every command", async () => {
+  for (const argv of [["pool", "check", "-f", "-"], ["pool", "alloc", "-f", "-"], ["pool", "list", "-f", "-"], ["service", "list", "-f", "-"]]) {
+    const r = await runCli(argv, { stdin: "" });
+    assert.equal(r.code, 1, `${argv.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stdout, "", argv.join(" "));
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr.trimEnd(), /^error: <stdin>: no objects passed \(standard input is empty or closed\)$/);
   }
 });
 

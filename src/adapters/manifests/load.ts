@@ -74,7 +74,14 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions)
         problems.push({ file: "<stdin>", line: undefined, message: "standard input is not available", unreadable: true });
         continue;
       }
-      parseText(await readStream(opts.stdin), "<stdin>", objects, problems);
+      const text = await readStream(opts.stdin);
+      // Nothing at all on `-`: a closed descriptor (Node reopens fd 0 on /dev/null, so the two
+      // look alike) or a producer that failed before writing. kubectl: "no objects passed".
+      if (text.trim() === "") {
+        problems.push({ file: "<stdin>", line: undefined, message: "no objects passed (standard input is empty or closed)", unreadable: true });
+        continue;
+      }
+      parseText(text, "<stdin>", objects, problems);
       continue;
     }
     const abs = resolve(opts.cwd, p);
