@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { runCli, type CliResult } from "../helpers/cli.ts";
 import { assertOneLine } from "./one-line.ts";
+import { sendHugeBody } from "./huge-body.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lbt-hostile-"));
 
@@ -105,20 +106,10 @@ test("API reply: a server that repeats its continue token is not paged forever",
 });
 
 test("API reply: a body past the 64 MiB cap is stopped, not buffered", async () => {
-  const chunk = Buffer.alloc(1024 * 1024, 0x20);
   const r = await against((_req, res) => {
     res.writeHead(200, { "Content-Type": "application/json" });
-    res.write("{");
-    let sent = 0;
-    const more = (): void => {
-      // Bounded: the client gives up at 64 MiB; the server never sends more than 80.
-      while (sent < 80 && !res.destroyed) {
-        sent++;
-        if (!res.write(chunk)) return void res.once("drain", more);
-      }
-      res.end("}");
-    };
-    more();
+    // Bounded: the client gives up at 64 MiB; the server never sends more than 80.
+    sendHugeBody(res, { head: "{", fill: 0x20, mib: 80, tail: "}" });
   }, ["service", "list", "-A"], "20s");
   oneLine(r, /sent more than 64 MiB to list services; that is no API reply/);
 });

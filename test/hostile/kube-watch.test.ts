@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { connectKube } from "../../src/adapters/kube/connect.ts";
 import { RESOURCES } from "../../src/adapters/kube/types.ts";
 import { watchEvent } from "../../src/adapters/kube/watch.ts";
+import { sendHugeBody } from "./huge-body.ts";
 
 async function watchAgainst(stream: (res: ServerResponse) => void): Promise<{ events: string[]; error: Error | undefined }> {
   const server = createServer((_req, res) => {
@@ -53,18 +54,8 @@ test("watch: a line that is not an event ends the stream with one line naming se
 });
 
 test("watch: a line that never ends is cut at the body cap, not buffered for ever", async () => {
-  const chunk = Buffer.alloc(1024 * 1024, 0x61);
   const r = await watchAgainst((res) => {
-    res.write('{"type":"ADDED","object":{"x":"');
-    let sent = 0;
-    const more = (): void => {
-      while (sent < 80 && !res.destroyed) {
-        sent++;
-        if (!res.write(chunk)) return void res.once("drain", more);
-      }
-      res.end();
-    };
-    more();
+    sendHugeBody(res, { head: '{"type":"ADDED","object":{"x":"', fill: 0x61, mib: 80 });
   });
   assert.deepEqual(r.events, []);
   assert.match(r.error?.message ?? "", /a watch event longer than 64 MiB/);
