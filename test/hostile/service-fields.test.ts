@@ -39,8 +39,11 @@ test("service list: ports that are not 1-65535 are named and skipped; nodePort 7
   const r = await runCli(["service", "list", "-A", "-f", f]);
   assert.equal(r.code, 0, r.stderr);
   for (const [field, value] of [["ports[0].nodePort", "70000"], ["ports[1].port", "-1"], ["ports[2].port", "100000000000000000000"], ["ports[3].port", "65536"], ["ports[4].port", '"eighty"'], ["ports[5].port", "80.5"]]) {
-    assert.ok(r.stderr.includes(`Service default/web spec.${field}: ${value} is not a port (an integer 1-65535)`), `${field}: ${r.stderr}`);
+    // Worded as pool words it: the object, the field path, the value.
+    assert.ok(r.stderr.includes(`: Service default/web: spec.${field}: ${value} is not a port (an integer 1-65535)`), `${field}: ${r.stderr}`);
   }
+  // ... after the file and the field's line.
+  for (const line of r.stderr.trim().split("\n").filter((l) => l.includes("is not a port"))) assert.match(line, /^warning: \/.*ports\.yaml:\d+: Service default\/web: spec\.ports\[\d\]\./, line);
   assert.match(r.stdout, /198\.51\.100\.10:80\/TCP/);
   assert.match(r.stdout, /198\.51\.100\.10:443\/TCP/);
   assert.doesNotMatch(r.stdout, /:65536|:-1|:0\/|eighty/);
@@ -70,4 +73,35 @@ test("service list: a corrupt -f file among good ones lists the rest but exits 1
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /198\.51\.100\.10:80\/TCP/);
   assert.match(r.stderr, /bad\.yaml:\d+: /);
+});
+
+test("service list and pool word the same bad field and the same typo'd kind alike: file:line, object, field", async () => {
+  const svc = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  type: LoadBalancer
+  ports:
+  - port: 80
+  - port: 70000
+---
+apiVersion: v1
+kind: Servce
+metadata: {name: typo, namespace: default}
+`;
+  const f = file("same-words.yaml", svc);
+  const list = await runCli(["service", "list", "-A", "-f", f]);
+  const alloc = await runCli(["pool", "alloc", "-f", file("same-words-pool.yaml", POOL), "-f", f]);
+  // A typo'd kind is a partial answer: exit 1 in both.
+  assert.equal(list.code, 1, list.stderr);
+  assert.equal(alloc.code, 1, alloc.stderr);
+  const body = (stderr: string, needle: string): string | undefined =>
+    stderr.split("\n").find((l) => l.includes(needle))?.replace(/^(warning|error): /, "");
+  for (const needle of ["spec.ports[1].port", "unknown kind"]) {
+    const a = body(list.stderr, needle);
+    assert.ok(a !== undefined, `service list says nothing about ${needle}: ${list.stderr}`);
+    assert.equal(a, body(alloc.stderr, needle), `${needle}\nservice list: ${list.stderr}\npool: ${alloc.stderr}`);
+  }
+  assert.match(body(list.stderr, "unknown kind") ?? "", /same-words\.yaml:11: Servce "typo": kind: unknown kind "Servce" \(did you mean Service\?\); object skipped/);
+  assert.match(body(list.stderr, "spec.ports[1].port") ?? "", /same-words\.yaml:8: Service default\/web: spec\.ports\[1\]\.port: 70000 is not a port/);
 });

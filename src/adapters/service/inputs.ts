@@ -3,8 +3,9 @@
 // JSON of a big cluster is never held all at once.
 import type { Kube } from "../kube/types.ts";
 import { RESOURCES } from "../kube/types.ts";
-import { failOnUnreadable, loadManifests, formatProblem } from "../manifests/load.ts";
-import { parseNode, parsePod, parseService, parseSlice } from "../../core/service/parse.ts";
+import { failOnUnreadable, loadManifests, formatProblem, type ManifestObject, type ObjectSource } from "../manifests/load.ts";
+import { misspeltKind } from "../../core/kube/kind-typo.ts";
+import { parseNode, parsePod, parseService, parseSlice, problemText, type DecodeProblem } from "../../core/service/parse.ts";
 import type { NodeInfo, PodInfo, ServiceInfo, SliceInfo } from "../../core/service/model.ts";
 import { CILIUM_CONFIG_NAME, CILIUM_CONFIG_NAMESPACE } from "../../core/service/agent-config.ts";
 import { KubeApiError } from "../kube/errors.ts";
@@ -55,52 +56,74 @@ export async function inputsFromFiles(
   const set = await loadManifests(paths, io);
   failOnUnreadable(set);
   const out: ServiceInputs = { services: [], slices: [], nodes: [], pods: [], warnings: set.problems.map(formatProblem), unreadable: set.problems.length };
-  const problems: string[] = [];
   const ignored = new Map<string, number>();
-  const firstSeen = new Map<string, string>();
-  for (const { obj, source } of set.objects) {
-    const file = source.line === undefined ? source.file : `${source.file}:${source.line}`;
-    if (isCiliumConfig(obj)) {
-      if (out.agentConfig) out.warnings.push(`${file}: a second ConfigMap kube-system/cilium-config; the first one read (${out.agentConfig.origin}) is used`);
-      else out.agentConfig = { data: dataOf(obj), origin: file };
-      continue;
-    }
-    if (obj["kind"] === "Pod" && obj["apiVersion"] === "v1") {
-      const pod = parsePod(obj, problems);
-      if (pod.hostPorts.length > 0) out.pods.push(pod);
-      continue;
-    }
-    const kind = obj["kind"];
-    const ns = String(((obj["metadata"] ?? {}) as Record<string, unknown>)["namespace"] ?? "default");
-    if (kind === "Service" && obj["apiVersion"] === "v1") {
-      if (sel.namespace !== undefined && ns !== sel.namespace) continue;
-      const svc = parseService(obj, problems);
-      if (matcher && !matcher(svc.labels)) continue;
-      // As pool does: a Service that appears twice is named and the first one kept.
-      const key = `${svc.namespace}/${svc.name}`;
-      const first = firstSeen.get(key);
-      if (first !== undefined) {
-        out.warnings.push(`${file}: duplicate Service ${key} (first defined at ${first}); skipped`);
-        continue;
-      }
-      firstSeen.set(key, file);
-      out.services.push(svc);
-    } else if (kind === "EndpointSlice" && isSlice(obj["apiVersion"])) {
-      if (sel.namespace === undefined || ns === sel.namespace) out.slices.push(parseSlice(obj, problems));
-    } else if (kind === "Node" && obj["apiVersion"] === "v1") out.nodes.push(parseNode(obj));
-    else ignored.set(String(kind), (ignored.get(String(kind)) ?? 0) + 1);
+  const firstSeen = new Map<string, ObjectSource>();
+  for (const m of set.objects) {
+    const problems: DecodeProblem[] = [];
+    const note = addObject(m, sel, matcher, out, ignored, firstSeen, problems);
+    if (typeof note === "string") out.warnings.push(`${where(m.source, m.source.line)}: ${note}`);
+    else if (note !== undefined) problems.push(note);
+    // Each dropped field named by file and the field's own line, worded as `pool` words it.
+    for (const p of problems) out.warnings.push(`${where(m.source, m.locate(p.path) ?? m.source.line)}: ${problemText(p)}`);
   }
   if (ignored.size > 0) {
     const list = [...ignored].map(([k, n]) => `${k} (${n})`).join(", ");
     out.warnings.push(`ignored objects of kinds service list does not use: ${list}`);
   }
-  out.warnings.push(...problems);
   return { ...out, loaded: set.objects.length };
 }
 
+const where = (source: ObjectSource, line: number | undefined): string => (line === undefined ? source.file : `${source.file}:${line}`);
+
+/** Sorts one -f object into `out`; returns a note about the object itself (a duplicate, a second config, a typo'd kind). */
+function addObject(
+  m: ManifestObject, sel: InputSelection, matcher: LabelMatcher | undefined, out: ServiceInputs,
+  ignored: Map<string, number>, firstSeen: Map<string, ObjectSource>, problems: DecodeProblem[],
+): string | DecodeProblem | undefined {
+  const { obj, source } = m;
+  if (isCiliumConfig(obj)) {
+    if (out.agentConfig) return `a second ConfigMap kube-system/cilium-config; the first one read (${out.agentConfig.origin}) is used`;
+    out.agentConfig = { data: dataOf(obj), origin: where(source, source.line) };
+    return undefined;
+  }
+  const kind = obj["kind"];
+  const apiVersion = obj["apiVersion"];
+  const ns = String(((obj["metadata"] ?? {}) as Record<string, unknown>)["namespace"] ?? "default");
+  if (kind === "Pod" && apiVersion === "v1") {
+    const pod = parsePod(obj, problems);
+    if (pod.hostPorts.length > 0) out.pods.push(pod);
+  } else if (kind === "Service" && apiVersion === "v1") {
+    if (sel.namespace !== undefined && ns !== sel.namespace) return undefined;
+    const svc = parseService(obj, problems);
+    if (matcher && !matcher(svc.labels)) return undefined;
+    // As pool does: a Service that appears twice is named and the first one kept.
+    const key = `${svc.namespace}/${svc.name}`;
+    const first = firstSeen.get(key);
+    if (first !== undefined) return `duplicate Service ${key} (first defined at ${where(first, first.line)}); skipped`;
+    firstSeen.set(key, source);
+    out.services.push(svc);
+  } else if (kind === "EndpointSlice" && isSlice(apiVersion)) {
+    if (sel.namespace === undefined || ns === sel.namespace) out.slices.push(parseSlice(obj, problems));
+  } else if (kind === "Node" && apiVersion === "v1") out.nodes.push(parseNode(obj));
+  else {
+    const typo = misspeltKind(kind, USED_KINDS);
+    if (typo !== undefined) {
+      // A partial answer, as pool treats it: exit 1.
+      out.unreadable = (out.unreadable ?? 0) + 1;
+      const name = ((obj["metadata"] ?? {}) as Record<string, unknown>)["name"];
+      return { object: `${String(kind)} ${JSON.stringify(typeof name === "string" ? name : "<unnamed>")}`, path: ["kind"], message: typo };
+    }
+    ignored.set(String(kind), (ignored.get(String(kind)) ?? 0) + 1);
+  }
+  return undefined;
+}
+
+/** The kinds service list reads: a near miss of one is a typo (exit 1), not an unrelated kind. */
+const USED_KINDS = ["Service", "EndpointSlice", "Node", "Pod"] as const;
+
 export async function inputsFromCluster(kube: Kube, sel: InputSelection): Promise<ServiceInputs> {
   const out: ServiceInputs = { services: [], slices: [], nodes: [], pods: [], warnings: [] };
-  const problems: string[] = [];
+  const problems: DecodeProblem[] = [];
   // cilium-config: one GET. Absent (no Cilium, or another name) or forbidden → assumptions, said once.
   const config = (async () => {
     if (!sel.agentConfig) return;
@@ -153,6 +176,6 @@ export async function inputsFromCluster(kube: Kube, sel: InputSelection): Promis
   })();
   const results = await Promise.allSettled([services, slices, nodes, config, node, pods]);
   for (const r of results) if (r.status === "rejected") throw r.reason;
-  out.warnings.push(...problems);
+  out.warnings.push(...problems.map(problemText));
   return out;
 }

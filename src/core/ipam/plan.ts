@@ -1,6 +1,7 @@
 // Glue between loaded objects (from files today, from a cluster later) and the LB-IPAM core:
 // decodes pools and Services, reports bad input with file:line, object and field, runs the
 // allocator and builds the objects LB-IPAM would write. No I/O here: callers load the objects.
+import { misspeltKind } from "../kube/kind-typo.ts";
 import {
   decodePool, decodeService, formatPath, isPoolObject, isServiceObject, runLbIpam, serviceKey, writePoolStatus, writeServiceStatus,
   type FieldError, type LbIpamResult, type LbIpamSettings, type PoolSpec, type PoolState, type Raw, type ServiceInput, type SvcState,
@@ -110,7 +111,7 @@ export function computePoolPlan(objects: readonly PlanInput[], settings: LbIpamS
       order.push({ kind: "svc", m, idx: services.length });
       services.push({ spec: d.svc, ingress, conditions });
     } else {
-      const typo = misspeltKind(m.obj);
+      const typo = misspeltKind(m.obj["kind"], PLANNED_KINDS);
       if (typo !== undefined) report(m, `${String(m.obj["kind"])} ${JSON.stringify(String((m.obj["metadata"] as Raw | undefined)?.["name"] ?? "<unnamed>"))}`, "error", { path: ["kind"], message: typo });
     }
   }
@@ -184,32 +185,4 @@ export function overlay<T extends PlanInput>(cluster: readonly T[], files: reado
 }
 
 const PLANNED_KINDS = ["CiliumLoadBalancerIPPool", "Service"] as const;
-
-/** Levenshtein distance, bounded: enough to tell a typo from another kind. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/**
- * Why an object that is neither a pool nor a Service looks like a mistyped one (a `kind` within
- * three edits of one, case aside), or undefined. Other kinds are skipped as before: dumps hold
- * Deployments and the like. Without this a typo'd pool would be skipped silently and
- * `pool check` would pass.
- */
-function misspeltKind(obj: Raw): string | undefined {
-  const kind = obj["kind"];
-  if (typeof kind !== "string" || kind === "") return undefined;
-  for (const want of PLANNED_KINDS) {
-    if (kind !== want && (kind.toLowerCase() === want.toLowerCase() || (Math.abs(kind.length - want.length) <= 3 && distance(kind, want) <= 3))) {
-      return `unknown kind "${kind}" (did you mean ${want}?); object skipped`;
-    }
-  }
-  return undefined;
-}
 

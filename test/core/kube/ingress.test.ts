@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { vipIngressIps } from "../../../src/core/kube/ingress.ts";
 import { toL2Service } from "../../../src/core/announce/objects.ts";
-import { parseService } from "../../../src/core/service/parse.ts";
+import { parseService, type DecodeProblem } from "../../../src/core/service/parse.ts";
 
 const ingress = [{ ip: "192.0.2.10" }, { ip: "192.0.2.11", ipMode: "VIP" }, { ip: "192.0.2.12", ipMode: "Proxy" }, { hostname: "lb.example" }, { ip: "" }];
 
@@ -16,7 +16,7 @@ test("vipIngressIps: hostname-only and ipMode Proxy entries are not VIPs", () =>
 test("announce/l2 status and service list read the same VIPs from one Service", () => {
   const svc = { metadata: { name: "web", namespace: "shop" }, spec: { type: "LoadBalancer" }, status: { loadBalancer: { ingress } } };
   assert.deepEqual(toL2Service(svc).ingressIPs, ["192.0.2.10", "192.0.2.11"]);
-  const problems: string[] = [];
+  const problems: DecodeProblem[] = [];
   assert.deepEqual(parseService(svc, problems).ingressIPs, ["192.0.2.10", "192.0.2.11"]);
   assert.deepEqual(problems, []);
 });
