@@ -31,6 +31,19 @@ export function namespaceName(flag: string, text: string): string {
   return text;
 }
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * A Node name as the API server accepts it: an RFC 1123 DNS subdomain, at most 253 characters.
+ * An empty value is refused too: `--node-name "$NODE_NAME"` with the variable unset must not
+ * quietly become another identity.
+ */
+export function nodeName(flag: string, text: string): string {
+  if (text === "") throw new UsageError(`${flag}: empty (an unset variable?); pass the Node's name or leave the flag out`);
+  if (!DNS_SUBDOMAIN.test(text) || text.length > 253) throw new UsageError(`${flag}: ${JSON.stringify(text.slice(0, 80))} is not a valid Node name (lower-case RFC 1123 subdomain, at most 253 characters)`);
+  return text;
+}
+
 /** Node's timers hold at most 2^31-1 ms; a longer delay silently fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 

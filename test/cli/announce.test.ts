@@ -11,6 +11,8 @@ test("announce: usage errors are one line, exit 2, naming the flag", async () =>
     [["announce", "--refresh-interval", "3000000"], /^error: --refresh-interval: "3000000" is longer than Node's timer limit/],
     [["announce", "--lease-namespace", "Kube_System"], /^error: --lease-namespace: "Kube_System" is not a valid namespace name$/m],
     [["announce", "--log-format", "xml"], /argument 'xml' is invalid/],
+    [["announce", "--node-name", ""], /^error: --node-name: empty \(an unset variable\?\)/],
+    [["announce", "--node-name", "Node_1"], /^error: --node-name: "Node_1" is not a valid Node name/],
   ];
   for (const [argv, re] of cases) {
     const r = await runCli(argv);
@@ -31,4 +33,12 @@ test("announce --help lists the modes and flags", async () => {
   const r = await runCli(["announce", "--help"]);
   assert.equal(r.code, 0);
   for (const flag of ["--vip", "--force", "--lease-renew-deadline", "--metrics-addr", "--log-format", "status"]) assert.ok(r.stdout.includes(flag), flag);
+});
+
+test("announce (cluster mode): a missing kubeconfig is said before any responder socket is opened", async () => {
+  // -i matches no interface: were the sockets opened first, the answer would be "no usable interface".
+  const r = await runCli(["announce", "-i", "^lbctl-no-such-link$", "--kubeconfig", "/nonexistent/kubeconfig"], { env: { NODE_NAME: "n1" } });
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr.trim(), "error: kubeconfig /nonexistent/kubeconfig: no such file");
+  assert.equal(r.stdout, "");
 });

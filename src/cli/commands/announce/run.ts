@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { CliContext } from "../../context.ts";
 import { LbctlError, UsageError } from "../../errors.ts";
-import { kubeFlags, namespaceName, parseDuration, str } from "../../flags.ts";
+import { kubeFlags, namespaceName, nodeName, parseDuration, str } from "../../flags.ts";
 import { FlagError, parseAnnounceFlags, type AnnounceConfig, type AnnounceFlags } from "../../../core/announce/options.ts";
 import { announceMetrics, type Metrics } from "../../../core/announce/metrics.ts";
 import { parseVips, summariseErrors } from "../../../core/announce/vips.ts";
@@ -27,6 +27,10 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
   const log = makeLogger(ctx.stderr, config.logFormat, config.logLevel, () => ctx.now());
   for (const w of warnings) log.warn(w);
   const vips = config.mode === "standalone" ? await readVips(ctx, opts) : [];
+  const node = str(opts, "nodeName");
+  const identity = node !== undefined ? nodeName("--node-name", node) : (ctx.env["NODE_NAME"] || undefined) ?? hostname();
+  // Cluster mode: a missing or broken kubeconfig is said before any socket is opened.
+  if (config.mode === "cluster") (await import("../../../adapters/kube/config.ts")).loadKubeConfig(kubeFlags(opts, ctx.env));
 
   const metrics = announceMetrics();
   let tap: Tap | undefined;
@@ -65,8 +69,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
       log.info("answering", { vips, interfaces: engine.interfaces().map((l) => l.name) });
     } else {
       const { startCluster } = await import("../../../adapters/announce/kube.ts");
-      const nodeName = (str(opts, "nodeName") || undefined) ?? ctx.env["NODE_NAME"] ?? hostname();
-      const cluster = await startCluster({ connect: kubeFlags(opts, ctx.env), now: () => ctx.now(), config, engine, log, metrics, nodeName });
+      const cluster = await startCluster({ connect: kubeFlags(opts, ctx.env), now: () => ctx.now(), config, engine, log, metrics, nodeName: identity });
       stopCluster = () => cluster.stop();
       relink = () => cluster.relink();
     }
