@@ -142,7 +142,8 @@ function findConfig(o: Omit<KubeConfigOptions, "context">): { kc: KubeConfig; or
 export function loadKubeConfig(o: KubeConfigOptions): LoadedConfig {
   const { kc, origin } = findConfig(o);
   const names = kc.contexts.map((c) => c.name);
-  const ctxName = o.context ?? kc.currentContext;
+  // kubectl: an empty --context means the current one.
+  const ctxName = o.context || kc.currentContext;
   if (!ctxName) throw new LbctlError(`${origin}: no current-context set and no --context given (contexts: ${names.join(", ") || "none"})`, { code: "E_KUBECONFIG" });
   const ctx = kc.getContextObject(ctxName);
   if (!ctx) {

@@ -88,6 +88,8 @@ test("KUBECONFIG with several files merges them; --context picks one", async () 
   const kube = connectKube({ env, context: "live" });
   assert.equal(kube.namespace, "team");
   await kube.list(RESOURCES.services);
+  // kubectl: an empty --context (an unset variable) means the current context, not "none set".
+  await assert.rejects(connectKube({ env, context: "" }).list(RESOURCES.services), (e) => oneLine(e, /connection refused/));
 });
 
 test("in-cluster service account: token file and CA from the mounted directory", async () => {
