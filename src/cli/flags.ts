@@ -13,6 +13,16 @@ export function str(opts: Readonly<Record<string, unknown>>, key: string): strin
   return typeof v === "string" ? v : undefined;
 }
 
+/**
+ * A string option that, when given, must not be empty: `--lb-class "$CLASS"` with the variable
+ * unset would otherwise silently mean "no class" (and a controller for every Service).
+ */
+export function nonEmpty(opts: Readonly<Record<string, unknown>>, key: string, flag: string): string | undefined {
+  const v = str(opts, key);
+  if (v === "") throw new UsageError(`${flag}: empty (an unset variable?); give a value or leave the flag out`);
+  return v;
+}
+
 /** A boolean switch from commander's option bag: true only when given. */
 export function bool(opts: Readonly<Record<string, unknown>>, key: string): boolean {
   return opts[key] === true;
@@ -39,7 +49,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
  * quietly become another identity.
  */
 export function nodeName(flag: string, text: string): string {
-  if (text === "") throw new UsageError(`${flag}: empty (an unset variable?); pass the Node's name or leave the flag out`);
+  if (text === "") throw new UsageError(`${flag}: empty (an unset variable?); give a value or leave the flag out`);
   if (!DNS_SUBDOMAIN.test(text) || text.length > 253) throw new UsageError(`${flag}: ${JSON.stringify(text.slice(0, 80))} is not a valid Node name (lower-case RFC 1123 subdomain, at most 253 characters)`);
   return text;
 }

@@ -11,6 +11,8 @@ test("announce: usage errors are one line, exit 2, naming the flag", async () =>
     [["announce", "--refresh-interval", "3000000"], /^error: --refresh-interval: "3000000" is longer than Node's timer limit/],
     [["announce", "--lease-namespace", "Kube_System"], /^error: --lease-namespace: "Kube_System" is not a valid namespace name$/m],
     [["announce", "--log-format", "xml"], /argument 'xml' is invalid/],
+    [["announce", "-i", "", "--vip", "192.0.2.1"], /^error: --interfaces: empty \(an unset variable\?\)/],
+    [["announce", "-i", ""], /^error: --interfaces: empty \(an unset variable\?\)/],
     [["announce", "--node-name", ""], /^error: --node-name: empty \(an unset variable\?\)/],
     [["announce", "--node-name", "Node_1"], /^error: --node-name: "Node_1" is not a valid Node name/],
   ];

@@ -57,6 +57,8 @@ function parseCount(flag: string, s: string, min: number, max: number): number {
 export function parseAnnounceFlags(f: AnnounceFlags): { config: AnnounceConfig; warnings: string[] } {
   const standalone = (f.vip ?? []).length > 0 || (f.file ?? []).length > 0;
   let interfaces: RegExp | undefined;
+  // An empty pattern matches every interface: `-i "$IFACES"` with the variable unset must not.
+  if (f.interfaces === "") throw new FlagError("--interfaces: empty (an unset variable?); give a pattern such as '^eth0$', or '.*' for every interface");
   if (f.interfaces !== undefined) {
     try {
       interfaces = new RegExp(f.interfaces);

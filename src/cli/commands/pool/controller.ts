@@ -5,14 +5,12 @@ import { hostname } from "node:os";
 import type { CliContext } from "../../context.ts";
 import { SetupError, UsageError } from "../../../errors.ts";
 import { DEFAULT_TIMING, validateTiming } from "../../../core/announce/lease.ts";
-import { kubeFlags, namespaceName, parseDuration } from "../../flags.ts";
+import { kubeFlags, namespaceName, nonEmpty, parseDuration } from "../../flags.ts";
 import { listenAddrProblem } from "../../../core/listen-addr.ts";
 import { DEFAULT_SETTINGS, type ControllerScope, type LbIpamSettings } from "../../../core/ipam/index.ts";
 import { makeLogger } from "../../../adapters/announce/logger.ts";
 
 export const POOL_CLASS_LABEL = "lbctl.io/lb-class";
-
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 function duration(flag: string, v: unknown, dflt: number): number {
   return v === undefined ? dflt : parseDuration(flag, String(v));
@@ -29,7 +27,7 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
   const logFormat = String(opts["logFormat"] ?? "text") as "text" | "json";
   const logLevel = String(opts["logLevel"] ?? "info") as "debug" | "info" | "warn" | "error";
   const log = makeLogger(ctx.stderr, logFormat, logLevel, () => ctx.now());
-  const lbClass = str(opts["lbClass"]);
+  const lbClass = nonEmpty(opts, "lbClass", "--lb-class");
   if (lbClass !== undefined && !/^[A-Za-z0-9.-]+\/[A-Za-z0-9._-]+$/.test(lbClass)) {
     throw new UsageError(`--lb-class: "${lbClass}" is not a domain-prefixed class name (e.g. lbctl.io/l2)`);
   }
@@ -39,8 +37,8 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
     retryPeriodMs: duration("--lease-retry-period", opts["leaseRetryPeriod"], DEFAULT_TIMING.retryPeriodMs),
   });
   for (const w of warnings) log.warn(w);
-  const leaseNamespace = namespaceName("--lease-namespace", str(opts["leaseNamespace"]) ?? ctx.env["POD_NAMESPACE"] ?? "kube-system");
-  const ciliumNamespace = namespaceName("--cilium-namespace", str(opts["ciliumNamespace"]) ?? "kube-system");
+  const leaseNamespace = namespaceName("--lease-namespace", nonEmpty(opts, "leaseNamespace", "--lease-namespace") ?? (ctx.env["POD_NAMESPACE"] || undefined) ?? "kube-system");
+  const ciliumNamespace = namespaceName("--cilium-namespace", nonEmpty(opts, "ciliumNamespace", "--cilium-namespace") ?? "kube-system");
   const concurrency = Number(opts["writeConcurrency"] ?? 16);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--write-concurrency: "${String(opts["writeConcurrency"])}" must be an integer from 1 to 256`);
   const settings: LbIpamSettings = {
@@ -49,7 +47,7 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
     enableIPv6: boolValue("--ipv6", opts["ipv6"]),
     ...(lbClass !== undefined ? { lbClasses: [lbClass], defaultLbServiceIpam: "none" as const, releaseForeignClasses: false } : {}),
   };
-  const identity = str(opts["identity"]) ?? ctx.env["POD_NAME"] ?? hostname();
+  const identity = nonEmpty(opts, "identity", "--identity") ?? (ctx.env["POD_NAME"] || undefined) ?? hostname();
 
   // Trapped before any request: a SIGTERM while detection or the first list runs still exits 0.
   const signal = ctx.trapSignals();
@@ -63,7 +61,7 @@ export async function runPoolController(ctx: CliContext, opts: Record<string, un
   let metrics = NO_METRICS;
   let server: { close(): Promise<void> } | undefined;
   let registry: Awaited<ReturnType<typeof import("../../../adapters/metrics/registry.ts").createRegistry>> | undefined;
-  const metricsAddr = str(opts["metricsAddr"]);
+  const metricsAddr = nonEmpty(opts, "metricsAddr", "--metrics-addr");
   const metricsProblem = metricsAddr === undefined ? undefined : listenAddrProblem("--metrics-addr", metricsAddr);
   if (metricsProblem !== undefined) throw new UsageError(metricsProblem);
   if (metricsAddr !== undefined) {
