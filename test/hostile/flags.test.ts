@@ -64,3 +64,25 @@ test("pool --ipv4/--ipv6 take true|false, and a flag in their place is named (F1
     assert.match(r.stderr, /^error: --ipv[46]: expected true or false, got "(-f|maybe)"$/m);
   }
 });
+
+// The "unset shell variable" class (`-f ""` in the log): an empty or impossible Node name is a
+// usage error, never read as "not given" or matched against nothing.
+test("--node / --node-name: empty or not a Node name is a usage error in every command that takes it", async () => {
+  const cases: [string[], RegExp][] = [
+    [["service", "list", "-f", "examples/homelab/", "--node", ""], /^error: --node: empty \(an unset variable\?\)/],
+    [["service", "list", "-f", "examples/homelab/", "--node", "Worker_1"], /^error: --node: "Worker_1" is not a valid Node name/],
+    [["service", "diff", "-f", "examples/homelab/", "--node", ""], /^error: --node: empty \(an unset variable\?\)/],
+    [["l2", "status", "-f", "examples/homelab/", "--datapath", "--node", ""], /^error: --node: empty \(an unset variable\?\)/],
+    [["announce", "--node-name", "-x"], /^error: --node-name: "-x" is not a valid Node name/],
+  ];
+  for (const [argv, re] of cases) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, `${argv.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, re, argv.join(" "));
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.equal(r.stdout, "");
+  }
+  // A valid name still works.
+  const ok = await runCli(["service", "list", "-f", "examples/homelab/", "--node", "k8s-w1.lab"]);
+  assert.notEqual(ok.code, 2, ok.stderr);
+});

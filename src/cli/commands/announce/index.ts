@@ -2,7 +2,7 @@
 // implementations are imported when the command runs.
 import { Option, type Command } from "commander";
 import type { Runner } from "../../program.ts";
-import { collect } from "../../flags.ts";
+import { collect, nodeName } from "../../flags.ts";
 
 export function registerAnnounce(program: Command, runner: Runner): void {
   const announce = program
@@ -15,7 +15,7 @@ export function registerAnnounce(program: Command, runner: Runner): void {
     .option("--no-probe", "Standalone mode: skip the RFC 5227 probe before claiming")
     .option("--probe-count <n>", "Probes per address before claiming (default 3)")
     .option("--probe-interval <duration>", "Spacing of probes (default 200ms)")
-    .option("--node-name <name>", "Cluster mode: this node's name and Lease holder identity (default: $NODE_NAME, then the hostname)")
+    .option("--node-name <name>", "Cluster mode: this node's name and Lease holder identity (default: $NODE_NAME, then the hostname)", (v: string) => nodeName("--node-name", v))
     .option("--lease-namespace <ns>", "Cluster mode: namespace of the Leases (default kube-system)")
     .addOption(new Option("--election <mode>", "Cluster mode: membership (one Lease per node, owners hashed) or per-address (one Lease per address)").choices(["membership", "per-address"]).default("membership"))
     .option("--lease-duration <duration>", "Lease duration (default 15s)")

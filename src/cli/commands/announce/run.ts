@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { CliContext } from "../../context.ts";
 import { LbctlError, UsageError } from "../../errors.ts";
-import { kubeFlags, namespaceName, nodeName, parseDuration, str } from "../../flags.ts";
+import { kubeFlags, namespaceName, parseDuration, str } from "../../flags.ts";
 import { FlagError, parseAnnounceFlags, type AnnounceConfig, type AnnounceFlags } from "../../../core/announce/options.ts";
 import { announceMetrics, type Metrics } from "../../../core/announce/metrics.ts";
 import { parseVips, summariseErrors } from "../../../core/announce/vips.ts";
@@ -27,8 +27,8 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
   const log = makeLogger(ctx.stderr, config.logFormat, config.logLevel, () => ctx.now());
   for (const w of warnings) log.warn(w);
   const vips = config.mode === "standalone" ? await readVips(ctx, opts) : [];
-  const node = str(opts, "nodeName");
-  const identity = node !== undefined ? nodeName("--node-name", node) : (ctx.env["NODE_NAME"] || undefined) ?? hostname();
+  // --node-name is checked as commander reads it (cli/flags.ts nodeName).
+  const identity = str(opts, "nodeName") ?? (ctx.env["NODE_NAME"] || undefined) ?? hostname();
   // Cluster mode: a missing or broken kubeconfig is said before any socket is opened.
   if (config.mode === "cluster") (await import("../../../adapters/kube/config.ts")).loadKubeConfig(kubeFlags(opts, ctx.env));
 

@@ -1,7 +1,7 @@
 // `lbctl service …`: declarations only; the implementation is imported when the command runs.
 import { Command, Option } from "commander";
 import type { Runner } from "../../program.ts";
-import { collect } from "../../flags.ts";
+import { collect, nodeName } from "../../flags.ts";
 
 export function registerService(program: Command, runner: Runner): void {
   const service = program.command("service").alias("svc").description("Show how Services map frontends to backends (cilium-dbg service list, from the API)");
@@ -14,7 +14,7 @@ export function registerService(program: Command, runner: Runner): void {
     .option("-l, --selector <selector>", "Only Services matching this label selector (e.g. app=web,tier!=db)")
     .option("--type <types>", "Only these frontend types: ClusterIP, NodePort, LoadBalancer, ExternalIPs, HostPort (repeat or comma-separate)", collect)
     .option("--frontend <ip[:port]>", "Only frontends with this address (and port): which Service owns this IP?")
-    .option("--node <name>", "Show this node's datapath view: traffic-policy Local filtering, /i internal frontends, topology-aware backends (its zone), node exposure annotations, its HostPort Pods")
+    .option("--node <name>", "Show this node's datapath view: traffic-policy Local filtering, /i internal frontends, topology-aware backends (its zone), node exposure annotations, its HostPort Pods", (v: string) => nodeName("--node", v))
     .option("--node-ips", "List NodePort frontends per node address too, as Cilium <= 1.17 did (reads Node objects)")
     .option("--config <key=value>", "Override a cilium-config setting, e.g. enable-node-port=false (repeatable; see --show-config for the keys)", collect)
     .option("--show-config", "Print the agent settings used (value and where it came from: --config, cilium-config, agent default, assumed) instead of the list")
@@ -54,7 +54,7 @@ Examples:
   service
     .command("diff")
     .description("Compare what Kubernetes says this node should program with its Cilium LB maps (root, on the node)")
-    .requiredOption("--node <name>", "This node's name: traffic-policy Local filtering and /i internal frontends")
+    .requiredOption("--node <name>", "This node's name: traffic-policy Local filtering and /i internal frontends", (v: string) => nodeName("--node", v))
     .option("-n, --namespace <ns>", "Only Services in this namespace (default: all)")
     .option("-f, --filename <path>", "Read Services/EndpointSlices from files, directories or - (stdin) instead of the cluster", collect)
     .option("--bpffs <dir>", "The BPF file system Cilium pins its maps in", "/sys/fs/bpf")
