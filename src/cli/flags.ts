@@ -13,14 +13,31 @@ export function str(opts: Readonly<Record<string, unknown>>, key: string): strin
   return typeof v === "string" ? v : undefined;
 }
 
+/** The refusal of a flag given with an empty value, worded once. */
+export function emptyValue(flag: string): UsageError {
+  return new UsageError(`${flag}: empty (an unset variable?); give a value or leave the flag out`);
+}
+
 /**
  * A string option that, when given, must not be empty: `--lb-class "$CLASS"` with the variable
  * unset would otherwise silently mean "no class" (and a controller for every Service).
  */
 export function nonEmpty(opts: Readonly<Record<string, unknown>>, key: string, flag: string): string | undefined {
   const v = str(opts, key);
-  if (v === "") throw new UsageError(`${flag}: empty (an unset variable?); give a value or leave the flag out`);
+  if (v === "") throw emptyValue(flag);
   return v;
+}
+
+/**
+ * The items of a repeatable, comma-separable flag (`--type a,b --type c`), or undefined when it
+ * was not given. Given with nothing in it (`--type ""`) it is refused: as a filter, an empty
+ * list would silently select nothing.
+ */
+export function listItems(flag: string, values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const items = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  if (items.length === 0) throw emptyValue(flag);
+  return items;
 }
 
 /** A boolean switch from commander's option bag: true only when given. */
@@ -49,7 +66,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
  * quietly become another identity.
  */
 export function nodeName(flag: string, text: string): string {
-  if (text === "") throw new UsageError(`${flag}: empty (an unset variable?); give a value or leave the flag out`);
+  if (text === "") throw emptyValue(flag);
   if (!DNS_SUBDOMAIN.test(text) || text.length > 253) throw new UsageError(`${flag}: ${JSON.stringify(text.slice(0, 80))} is not a valid Node name (lower-case RFC 1123 subdomain, at most 253 characters)`);
   return text;
 }

@@ -67,13 +67,17 @@ test("pool --ipv4/--ipv6 take true|false, and a flag in their place is named (F1
 
 // The "unset shell variable" class (`-f ""` in the log): an empty or impossible Node name is a
 // usage error, never read as "not given" or matched against nothing.
-test("--node / --node-name: empty or not a Node name is a usage error in every command that takes it", async () => {
+test("--node / --node-name, --type, --config, --vip: empty (or not a Node name) is a usage error in every command that takes it", async () => {
   const cases: [string[], RegExp][] = [
     [["service", "list", "-f", "examples/homelab/", "--node", ""], /^error: --node: empty \(an unset variable\?\)/],
     [["service", "list", "-f", "examples/homelab/", "--node", "Worker_1"], /^error: --node: "Worker_1" is not a valid Node name/],
     [["service", "diff", "-f", "examples/homelab/", "--node", ""], /^error: --node: empty \(an unset variable\?\)/],
     [["l2", "status", "-f", "examples/homelab/", "--datapath", "--node", ""], /^error: --node: empty \(an unset variable\?\)/],
     [["announce", "--node-name", "-x"], /^error: --node-name: "-x" is not a valid Node name/],
+    // Filters given with nothing in them would select nothing and exit 0.
+    [["service", "list", "-f", "examples/homelab/", "--type", ""], /^error: --type: empty \(an unset variable\?\)/],
+    [["service", "list", "-f", "examples/homelab/", "--config", " , "], /^error: --config: empty \(an unset variable\?\)/],
+    [["l2", "status", "-f", "examples/homelab/", "--vip", ""], /^error: --vip: empty \(an unset variable\?\)/],
   ];
   for (const [argv, re] of cases) {
     const r = await runCli(argv);

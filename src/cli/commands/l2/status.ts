@@ -3,7 +3,7 @@
 import type { CliContext } from "../../context.ts";
 import { LbctlError, UsageError } from "../../errors.ts";
 import { notice, parseOutputFormat, render, warn, writeLine, type OutputFormat } from "../../output.ts";
-import { checkNamespaceFlags, kubeFlags, namespaceName, parseDuration, str as option } from "../../flags.ts";
+import { checkNamespaceFlags, kubeFlags, listItems, namespaceName, parseDuration, str as option } from "../../flags.ts";
 import { parseVips } from "../../../core/announce/vips.ts";
 import type { AddressStatus } from "../../../core/l2status/model.ts";
 import type { Loader } from "../../../adapters/l2status/evaluate.ts";
@@ -28,8 +28,8 @@ function settingsFrom(opts: Record<string, unknown>): Settings {
   const str = (k: string): string | undefined => option(opts, k);
   checkNamespaceFlags(opts);
   let vips: Set<string> | undefined;
-  const vipArgs = (opts["vip"] as string[] | undefined) ?? [];
-  if (vipArgs.length > 0) {
+  const vipArgs = listItems("--vip", opts["vip"] as string[] | undefined);
+  if (vipArgs !== undefined) {
     const { vips: list, errors } = parseVips(vipArgs.map((text) => ({ name: "--vip", text })));
     if (errors.length > 0) throw new UsageError(errors.join("; "));
     vips = new Set(list);

@@ -4,12 +4,13 @@
 import type { CliContext } from "../../context.ts";
 import { warn, type View } from "../../output.ts";
 import { UsageError } from "../../errors.ts";
+import { listItems } from "../../flags.ts";
 import { configRows, parseOverride, resolveAgentConfig, type ResolvedConfig } from "../../../core/service/agent-config.ts";
 
 /** `--config key=value` (repeatable, comma-separable) → overrides; a bad pair is a usage error naming it. */
 export function parseOverrides(values: readonly string[] | undefined): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  for (const text of (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "")) {
+  for (const text of listItems("--config", values) ?? []) {
     const r = parseOverride(text);
     if ("error" in r) throw new UsageError(r.error);
     out.set(r.key, r.value);

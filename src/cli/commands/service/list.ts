@@ -2,7 +2,7 @@
 import type { CliContext } from "../../context.ts";
 import { render, warn, notice, parseOutputFormat, type Paint, type View } from "../../output.ts";
 import { LbctlError, UsageError } from "../../errors.ts";
-import { checkNamespaceFlags, kubeFlags } from "../../flags.ts";
+import { checkNamespaceFlags, kubeFlags, listItems } from "../../flags.ts";
 import { buildServiceMap, filterEntries } from "../../../core/service/map.ts";
 import { FRONTEND_TYPES, type FrontendType } from "../../../core/service/frontends.ts";
 import { parseFrontendQuery } from "../../../core/service/addr.ts";
@@ -26,16 +26,11 @@ interface Flags {
 }
 
 function parseTypes(values: readonly string[] | undefined): FrontendType[] | undefined {
-  if (!values) return undefined;
-  return values
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "")
-    .map((v) => {
-      const t = FRONTEND_TYPES.find((x) => x.toLowerCase() === v.toLowerCase());
-      if (!t) throw new UsageError(`--type: unknown frontend type "${v}" (expected ${FRONTEND_TYPES.join(", ")})`);
-      return t;
-    });
+  return listItems("--type", values)?.map((v) => {
+    const t = FRONTEND_TYPES.find((x) => x.toLowerCase() === v.toLowerCase());
+    if (!t) throw new UsageError(`--type: unknown frontend type "${v}" (expected ${FRONTEND_TYPES.join(", ")})`);
+    return t;
+  });
 }
 
 /** Terminal colours for backend states: usable green, fallback yellow, unused red/grey. */
