@@ -46,6 +46,15 @@ const CASES: Record<string, Case> = {
     gen: (n) => list([...Array.from({ length: n }, (_, i) => poolObj(`p${i}`, [{ cidr: `${v4(BASE + 4 * i)}/30` }])), ...Array.from({ length: n }, (_, i) => svcObj(i))]),
     argv: (f) => ["pool", "alloc", "-f", f, "-o", "json"],
   },
+  // The same with a selector per pool (each pinned to its namespace, as tenants often are).
+  "pools-selector": {
+    what: "n /30 pools, one namespace each + n Services",
+    gen: (n) => list([
+      ...Array.from({ length: n }, (_, i) => poolObj(`p${i}`, [{ cidr: `${v4(BASE + 4 * i)}/30` }], { serviceSelector: { matchLabels: { "io.kubernetes.service.namespace": `ns-${i}` } } })),
+      ...Array.from({ length: n }, (_, i) => ({ ...svcObj(i), metadata: { name: `svc-${i}`, namespace: `ns-${i}` } })),
+    ]),
+    argv: (f) => ["pool", "alloc", "-f", f, "-o", "json"],
+  },
   // The same, each Service already holding an address (a re-run on the output): phase 1's lookup.
   "pools-status": {
     what: "n /30 pools + n Services with status",

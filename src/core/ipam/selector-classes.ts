@@ -2,7 +2,8 @@
 // selector for every Service: each Service used to scan the pools in order past the full ones,
 // O(pools) per Service and O(n²) for n pools and Services (issue 15, D08).
 //   - pools whose selectors are written alike select alike: one test per selector class;
-//   - a class with matchLabels is only tested for Services carrying its first label pair;
+//   - a class with matchLabels (or an In requirement) is only tested for Services carrying one of
+//     the label pairs it requires;
 //   - per class and family, the enabled ranges in range order and the first that is not full
 //     (the engine only ever allocates, so that position only moves forward).
 // The answer is the lowest range position over the classes that select the Service: the first
@@ -34,12 +35,25 @@ function selectorKey(sel: Selector | undefined): string {
 
 const pairKey = (k: string, v: string): string => `${k.length}:${k}=${v}`;
 
+/**
+ * Label pairs one of which every Service the selector matches carries: its first matchLabels
+ * pair (in key order), else one pair per value of its first `In` requirement; none when it can
+ * match Services without any particular label.
+ */
+function indexPairs(sel: Selector | undefined): string[] {
+  if (sel === undefined) return [];
+  const first = [...sel.matchLabels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0];
+  if (first !== undefined) return [pairKey(first[0], first[1])];
+  const req = sel.expressions.find((e) => e.operator === "In");
+  return req ? [...req.values].map((v) => pairKey(req.key, v)) : [];
+}
+
 export class SelectorClasses {
   private readonly classes: SelectorClass[] = [];
   private readonly byPool = new Map<PoolState, SelectorClass>();
-  /** Classes without matchLabels: tested for every Service. */
+  /** Classes that may match a Service without a particular label: tested for every Service. */
   private readonly unindexed: SelectorClass[] = [];
-  /** Classes with matchLabels, by their first label pair (in key order). */
+  /** The other classes, under each label pair of indexPairs. */
   private readonly byPair = new Map<string, SelectorClass[]>();
 
   /** `ranges` in the engine's order; only enabled ones are kept. */
@@ -55,10 +69,9 @@ export class SelectorClasses {
           c = { id: this.classes.length, selector: r.pool.spec.selector, families: new Map() };
           byKey.set(key, c);
           this.classes.push(c);
-          const first = [...(c.selector?.matchLabels ?? [])].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0];
-          if (first === undefined) this.unindexed.push(c);
-          else {
-            const k = pairKey(first[0], first[1]);
+          const pairs = indexPairs(c.selector);
+          if (pairs.length === 0) this.unindexed.push(c);
+          for (const k of pairs) {
             const list = this.byPair.get(k);
             if (list) list.push(c);
             else this.byPair.set(k, [c]);

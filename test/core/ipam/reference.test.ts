@@ -14,7 +14,7 @@ import { rangeFromStartStop, rangesOverlap } from "../../../src/core/range.ts";
 import { formatIp } from "../../../src/core/ip.ts";
 import type { PoolState, SvcState } from "../../../src/core/ipam/state.ts";
 import { runLbIpamReference, settleConflictsReference } from "../../helpers/lbipam-reference.ts";
-import { genPoolObject, genServiceObject } from "../../helpers/lbipam.ts";
+import { genPoolObject, genServiceObject, type GenPool, type GenSvc } from "../../helpers/lbipam.ts";
 
 const RUNS = Number(process.env["LBCTL_FC_RUNS"] ?? 400);
 
@@ -38,6 +38,8 @@ const selector = fc.oneof(
     matchExpressions: [{ key: "team", operator: op, ...(op === "In" || op === "NotIn" ? { values: ["a"] } : {}) }],
   })),
   fc.constant({ matchLabels: {} }),
+  fc.constant({ matchExpressions: [{ key: "tier", operator: "Exists" }, { key: "team", operator: "In", values: ["a", "b"] }] }),
+  fc.constant({ matchExpressions: [{ key: "team", operator: "In", values: ["b", "c"] }] }),
 );
 
 const poolArb = fc.record({
@@ -69,10 +71,7 @@ const svcArb = fc.record({
   condition: fc.boolean(),
 });
 
-type P = typeof poolArb extends fc.Arbitrary<infer T> ? T : never;
-type S = typeof svcArb extends fc.Arbitrary<infer T> ? T : never;
-
-function specs(pools: P[]): PoolSpec[] {
+function specs(pools: readonly GenPool[]): PoolSpec[] {
   return pools.map((p, i) => {
     const d = decodePool(genPoolObject(p, i), i);
     assert.ok(d.ok, JSON.stringify(d));
@@ -80,7 +79,7 @@ function specs(pools: P[]): PoolSpec[] {
   });
 }
 
-function inputs(svcs: S[], withStatus: boolean): ServiceInput[] {
+function inputs(svcs: readonly GenSvc[], withStatus: boolean): ServiceInput[] {
   return svcs.map((s, i) => {
     const obj = genServiceObject(s, i, withStatus);
     const d = decodeService(obj, i);
@@ -149,7 +148,7 @@ const crowd = fc.record({
       blocks: fc.array(fc.integer({ min: 0, max: 11 }).map((d) => ({ start: `10.0.0.${d}`, stop: `10.0.0.${d}` })), { minLength: 1, maxLength: 3 }),
       disabled: fc.constant(false),
       aflip: fc.constant(undefined),
-      selector: fc.constantFrom(undefined, { matchLabels: { team: "a" } }, { matchLabels: { team: "b" } }),
+      selector: fc.constantFrom(undefined, { matchLabels: { team: "a" } }, { matchLabels: { team: "b" } }, { matchExpressions: [{ key: "team", operator: "In", values: ["a", "b"] }] }),
       created: fc.constant(undefined),
     }),
     { minLength: 1, maxLength: 5 },
