@@ -10,7 +10,7 @@ import type { PoolSpec } from "./pool.ts";
 import { ignoreReason, requestedFamilies, type LbIpamSettings, type ServiceSpec } from "./service.ts";
 import { RangeIndex } from "./range-index.ts";
 import { SelectorClasses, type SelectorClass } from "./selector-classes.ts";
-import { incompatibility, podSelectorKey, SharingGroupIndex } from "./sharing.ts";
+import { incompatibility, podSelectorKey, portKey, SharingGroupIndex } from "./sharing.ts";
 import {
   allocAnyGroup, buildPool, claimIn, isGroup, newGroup, offsetOf, poolSelects, rangeEnabled, RESERVED,
   type Group, type PoolState, type RangeState, type SvcState,
@@ -132,7 +132,7 @@ interface Members {
 function singleMember(m: ServiceSpec): Members {
   return {
     incompatibility: (svc) => incompatibility(svc, m),
-    hasPort: (key) => m.ports.some((p) => `${p.protocol}/${p.port}` === key),
+    hasPort: (key) => m.ports.some((p) => portKey(p) === key),
     hasEtpOtherThan: (etp) => m.etp !== etp,
     hasNamespaceOtherThan: (ns) => m.namespace !== ns,
   };
@@ -302,7 +302,7 @@ class Engine implements LbIpamEngine {
     };
     let start = 0;
     for (const p of spec.ports) {
-      const k = `${p.protocol}/${p.port}`;
+      const k = portKey(p);
       start = Math.max(start, advance(`port ${k}`, (g) => this.members(g).hasPort(k)));
     }
     start = Math.max(start, advance(`etp ${spec.etp}`, (g) => this.members(g).hasEtpOtherThan(spec.etp)));
@@ -310,7 +310,7 @@ class Engine implements LbIpamEngine {
     const selected = new Set(classes);
     const rejects = (g: Group): boolean => !selected.has(this.classes.classOf(g.range.pool)!) || this.members(g).incompatibility(spec) !== undefined;
     const profile = JSON.stringify([
-      spec.namespace, spec.crossNamespace, spec.ports.map((p) => `${p.protocol}/${p.port}`), spec.etp, podSelectorKey(spec), spec.permitDifferentPods,
+      spec.namespace, spec.crossNamespace, spec.ports.map(portKey), spec.etp, podSelectorKey(spec), spec.permitDifferentPods,
       classes.map((c) => c.id),
     ]);
     if ((cursors.get(profile) ?? 0) < start) cursors.set(profile, start);

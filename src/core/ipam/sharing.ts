@@ -60,7 +60,8 @@ class FirstSeen {
   }
 }
 
-const portKey = (p: { port: number; protocol: string }): string => `${p.protocol}/${p.port}`;
+/** A port as the sharing rules compare it: number and protocol. */
+export const portKey = (p: { port: number; protocol: string }): string => `${p.protocol}/${p.port}`;
 const allowsAll = (svc: ServiceSpec): boolean => svc.crossNamespace.includes("*");
 
 /** An ETP Local pod selector in a form equal for equal maps (sameMap). */
