@@ -67,7 +67,7 @@ export function svc(name: string, o: SvcOpts = {}): Raw {
 }
 
 export interface SvcOutcome {
-  ips: string[];
+  ips: readonly string[];
   status: string | undefined;
   reason: string | undefined;
   message: string | undefined;
@@ -104,4 +104,67 @@ export function run(objs: Raw[], settings: Partial<LbIpamSettings> = {}): Run {
       return plan.result.pools.find((x) => x.spec.name === name)?.conflict;
     },
   };
+}
+
+/** A random pool, as the property tests draw them (blocks as written in a manifest). */
+export interface GenPool {
+  blocks: readonly Raw[];
+  disabled: boolean;
+  aflip?: string | undefined;
+  selector?: Raw | undefined;
+  created?: string | undefined;
+}
+
+/** A random Service, as the property tests draw them. */
+export interface GenSvc {
+  ns: string;
+  team?: string | undefined;
+  tier?: string | undefined;
+  key: string;
+  cross?: string | undefined;
+  permit?: string | undefined;
+  ips: readonly string[];
+  useIps: boolean;
+  ports: readonly number[];
+  proto?: string | undefined;
+  etp?: string | undefined;
+  app?: string | undefined;
+  policy?: string | undefined;
+  families?: readonly string[] | undefined;
+  cls?: string | undefined;
+  ingress: readonly string[];
+  /** With status: carry LB-IPAM's condition too. */
+  condition?: boolean | undefined;
+}
+
+export function genPoolObject(p: GenPool, i: number): Raw {
+  const spec: Raw = { blocks: p.blocks, disabled: p.disabled };
+  if (p.aflip) spec["allowFirstLastIPs"] = p.aflip;
+  if (p.selector) spec["serviceSelector"] = p.selector;
+  return { apiVersion: "cilium.io/v2", kind: "CiliumLoadBalancerIPPool", metadata: { name: `p${i}`, ...(p.created ? { creationTimestamp: p.created } : {}) }, spec };
+}
+
+export function genServiceObject(s: GenSvc, i: number, withStatus: boolean): Raw {
+  const ann: Record<string, string> = {};
+  if (s.key) ann["lbipam.cilium.io/sharing-key"] = s.key;
+  if (s.cross) ann["lbipam.cilium.io/sharing-cross-namespace"] = s.cross;
+  if (s.permit) ann["lbipam.cilium.io/sharing-permit-different-pods"] = s.permit;
+  if (s.useIps && s.ips.length > 0) ann["lbipam.cilium.io/ips"] = s.ips.join(",");
+  const spec: Raw = { type: "LoadBalancer", ports: s.ports.map((port) => ({ port, ...(s.proto ? { protocol: s.proto } : {}) })) };
+  if (s.etp) spec["externalTrafficPolicy"] = s.etp;
+  if (s.app) spec["selector"] = { app: s.app };
+  if (s.policy) spec["ipFamilyPolicy"] = s.policy;
+  if (s.families) spec["ipFamilies"] = s.families;
+  if (s.cls) spec["loadBalancerClass"] = s.cls;
+  const labels: Record<string, string> = {};
+  if (s.team) labels["team"] = s.team;
+  if (s.tier) labels["tier"] = s.tier;
+  const obj: Raw = { apiVersion: "v1", kind: "Service", metadata: { name: `s${i}`, namespace: s.ns, labels, annotations: ann }, spec };
+  if (withStatus && (s.ingress.length > 0 || s.condition)) {
+    obj["status"] = {
+      loadBalancer: { ingress: s.ingress.map((ip) => ({ ip })) },
+      ...(s.condition ? { conditions: [{ type: "cilium.io/IPAMRequestSatisfied", status: "True", reason: "satisfied", message: "" }] } : {}),
+    };
+  }
+  return obj;
 }

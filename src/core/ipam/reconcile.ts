@@ -78,6 +78,8 @@ export interface PassMemory {
   readonly pools: Map<string, Raw>;
   /** The object of each valid pool, index-aligned with result.pools. */
   readonly validPools: Raw[];
+  /** Valid pool name → its index in validPools. */
+  readonly validIndex: ReadonlyMap<string, number>;
   /** Every Service object seen, by namespace/name. */
   readonly services: Map<string, Raw>;
   readonly invalidPools: InvalidPool[];
@@ -93,8 +95,13 @@ export function confirmWrite(m: PassMemory, kind: "service" | "pool", before: Ra
   }
   const name = nameOf(before);
   m.pools.set(name, answer);
-  const i = m.validPools.indexOf(before);
-  if (i >= 0) m.validPools[i] = answer;
+  // Valid pools have unique names, so the name finds the slot without scanning validPools.
+  const i = m.validIndex.get(name);
+  if (i !== undefined && m.validPools[i] === before) m.validPools[i] = answer;
+  else {
+    const j = m.validPools.indexOf(before);
+    if (j >= 0) m.validPools[j] = answer;
+  }
 }
 
 export function objectKey(o: Raw): string {
@@ -183,17 +190,21 @@ export function reconcile(pools: readonly Raw[], services: readonly Raw[], setti
   });
 
   const usage = usageOf(result.pools);
+  // By name, not by scanning the writes: with every pool written that scan was O(pools²).
+  const writeAt = new Map<string, number>();
+  poolWrites.forEach((w, j) => writeAt.has(w.name) || writeAt.set(w.name, j));
   result.pools.forEach((p: PoolState, i) => {
     if (!scope.writePoolStatus) return;
-    const base = poolWrites.find((w) => w.name === p.spec.name)?.after ?? validObjs[i]!;
+    const j = writeAt.get(p.spec.name);
+    const base = j === undefined ? validObjs[i]! : poolWrites[j]!.after;
     const after = writePoolStatus(base, p, now);
     if (after === validObjs[i]) return;
-    const j = poolWrites.findIndex((w) => w.name === p.spec.name);
     const w = { name: p.spec.name, before: validObjs[i]!, after };
-    if (j >= 0) poolWrites[j] = w;
-    else poolWrites.push(w);
+    if (j !== undefined) poolWrites[j] = w;
+    else writeAt.set(p.spec.name, poolWrites.push(w) - 1);
   });
-  const memory: PassMemory = { result, settings, scope, pools: seenPools, validPools: validObjs, services: seenServices, invalidPools, pending, handled };
+  const validIndex = new Map(specs.map((p, i) => [p.name, i]));
+  const memory: PassMemory = { result, settings, scope, pools: seenPools, validPools: validObjs, validIndex, services: seenServices, invalidPools, pending, handled };
   return { memory, active: result.active, services: serviceWrites, pools: poolWrites, invalidPools, pending, usage, handled };
 }
 
@@ -205,7 +216,9 @@ export function usageOf(pools: readonly PoolState[]): PoolUsage[] {
 export function serviceWrite(before: Raw, after: Raw, s: SvcState): ServiceWrite | undefined {
   if (after === before) return undefined;
   const added = newIps(before, after);
-  const addedPools = added.map((ip) => s.allocs.find((g) => g.text === ip)?.range.pool.spec.name ?? "");
+  const byText = new Map<string, string>();
+  for (const g of s.allocs) if (!byText.has(g.text)) byText.set(g.text, g.range.pool.spec.name);
+  const addedPools = added.map((ip) => byText.get(ip) ?? "");
   return { key: serviceKey(s.spec), before, after, added, addedPools, event: eventFor(s, added, addedPools, before, after) };
 }
 
@@ -251,7 +264,8 @@ function eventFor(s: SvcState, added: readonly string[], addedPools: readonly st
   }
   const c = s.ignored === undefined ? s.condition : undefined;
   if (c && c.status === "False") return { type: "Warning", reason: "AllocationFailed", message: `${c.reason}: ${c.message}` };
-  const gone = ingressIps(before).filter((ip) => !ingressIps(after).includes(ip));
+  const now = new Set(ingressIps(after));
+  const gone = ingressIps(before).filter((ip) => !now.has(ip));
   if (gone.length > 0) return { type: "Normal", reason: "IPReleased", message: `Released ${gone.join(", ")}${s.ignored !== undefined ? `: ${s.ignored}` : ""}` };
   return undefined;
 }

@@ -2,7 +2,6 @@
 import { formatIp, ipEquals, parseIp, type Family, type Ip } from "../ip.ts";
 import { CILIUM_SERVICE_NAME_LABEL, CILIUM_SERVICE_NAMESPACE_LABEL } from "../kube/labels.ts";
 import { asInt, asString, describe, isRecord, stringMap, type FieldError, type Raw } from "./decode.ts";
-import type { Labels } from "./selector.ts";
 
 export const ANN_IPS = ["lbipam.cilium.io/ips", "io.cilium/lb-ipam-ips"] as const;
 export const ANN_SHARING_KEY = ["lbipam.cilium.io/sharing-key", "io.cilium/lb-ipam-sharing-key"] as const;
@@ -24,7 +23,7 @@ export interface ServiceSpec {
   readonly type: string;
   readonly lbClass: string | undefined;
   /** metadata.labels plus the two synthetic labels, which win (spec §2.6). */
-  readonly labels: Labels;
+  readonly labels: ReadonlyMap<string, string>;
   /** spec.loadBalancerIP then the IPs annotation, adjacent duplicates removed (spec §2.2). */
   readonly requested: readonly Ip[];
   readonly sharingKey: string;

@@ -1,6 +1,6 @@
 // The allocator's in-memory state (spec §3.1): pools own ranges, ranges own an allocator whose
 // owners are sharing groups (or the reservation marker), services hold groups.
-import { formatIp, ipDiff, offsetDec, type Family, type Ip, type Offset } from "../ip.ts";
+import { formatIp, ipAdd, ipDiff, offsetDec, type Family, type Ip, type Offset } from "../ip.ts";
 import { rangeContains, rangeSize } from "../range.ts";
 import { RangeAllocator } from "./allocator.ts";
 import type { ConditionValue } from "./conditions.ts";
@@ -80,6 +80,24 @@ export function poolSelects(p: PoolState, s: SvcState): boolean {
 
 export function newGroup(s: SvcState, range: RangeState, ip: Ip, text = formatIp(ip)): Group {
   return { ip, text, range, key: s.spec.sharingKey, members: [s] };
+}
+
+/** A generic allocation in `r` (the lowest address of its smallest free run, allocator.ts) as a new group. */
+export function allocAnyGroup(s: SvcState, r: RangeState): Group {
+  const g = newGroup(s, r, r.block.range.from, "");
+  const off = r.alloc.allocAny(g)!;
+  g.ip = ipAdd(r.block.range.from, off);
+  g.text = formatIp(g.ip);
+  return g;
+}
+
+/** Gives `ip` to `g` in every range of `containing`, taking over whatever held it there. */
+export function claimIn(containing: readonly RangeState[], ip: Ip, g: Group): void {
+  for (const r of containing) {
+    const off = offsetOf(r, ip);
+    if (r.alloc.has(off)) r.alloc.update(off, g);
+    else r.alloc.alloc(off, g);
+  }
 }
 
 /** Builds a pool's ranges in block order, with first/last reservations (spec §1.2). */

@@ -11,7 +11,7 @@ import { incompatibility } from "../../../src/core/ipam/sharing.ts";
 import { selectorMatches } from "../../../src/core/ipam/selector.ts";
 import { rangeContains } from "../../../src/core/range.ts";
 import { parseIp, formatIp } from "../../../src/core/ip.ts";
-import { NOW, planInputs } from "../../helpers/lbipam.ts";
+import { genPoolObject, genServiceObject, NOW, planInputs } from "../../helpers/lbipam.ts";
 
 const v4 = fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 40 })).map(([c, d]) => `10.0.${c}.${d}`);
 const v6 = fc.integer({ min: 0, max: 12 }).map((d) => `2001:db8::${d.toString(16)}`);
@@ -63,29 +63,7 @@ type P = typeof poolArb extends fc.Arbitrary<infer T> ? T : never;
 type S = typeof svcArb extends fc.Arbitrary<infer T> ? T : never;
 
 function objects(pools: P[], svcs: S[], withStatus: boolean): Raw[] {
-  const out: Raw[] = [];
-  pools.forEach((p, i) => {
-    const spec: Raw = { blocks: p.blocks, disabled: p.disabled };
-    if (p.aflip) spec["allowFirstLastIPs"] = p.aflip;
-    if (p.selector) spec["serviceSelector"] = p.selector;
-    out.push({ apiVersion: "cilium.io/v2", kind: "CiliumLoadBalancerIPPool", metadata: { name: `p${i}`, ...(p.created ? { creationTimestamp: p.created } : {}) }, spec });
-  });
-  svcs.forEach((s, i) => {
-    const ann: Record<string, string> = {};
-    if (s.key) ann["lbipam.cilium.io/sharing-key"] = s.key;
-    if (s.cross) ann["lbipam.cilium.io/sharing-cross-namespace"] = s.cross;
-    if (s.useIps && s.ips.length > 0) ann["lbipam.cilium.io/ips"] = s.ips.join(",");
-    const spec: Raw = { type: "LoadBalancer", ports: s.ports.map((port) => ({ port, ...(s.proto ? { protocol: s.proto } : {}) })) };
-    if (s.etp) spec["externalTrafficPolicy"] = s.etp;
-    if (s.app) spec["selector"] = { app: s.app };
-    if (s.policy) spec["ipFamilyPolicy"] = s.policy;
-    if (s.families) spec["ipFamilies"] = s.families;
-    if (s.cls) spec["loadBalancerClass"] = s.cls;
-    const obj: Raw = { apiVersion: "v1", kind: "Service", metadata: { name: `s${i}`, namespace: s.ns, labels: s.team ? { team: s.team } : {}, annotations: ann }, spec };
-    if (withStatus && s.ingress.length > 0) obj["status"] = { loadBalancer: { ingress: s.ingress.map((ip) => ({ ip })) } };
-    out.push(obj);
-  });
-  return out;
+  return [...pools.map(genPoolObject), ...svcs.map((s, i) => genServiceObject(s, i, withStatus))];
 }
 
 const scenario = fc.record({
