@@ -44,13 +44,31 @@ const feKey = (ip: string, port: number, proto: string, internal: boolean): stri
 const beKey = (ip: string, port: number, proto: string): string => `${hostPort(ip, ip.includes(":") ? 6 : 4, port)}/${proto}`;
 
 /**
+ * Values by (address text, small number): one map entry per address and a short chain for its
+ * ports, not a Map per address (a full node has ~16k frontend and ~30k backend addresses, nearly
+ * all with one port).
+ */
+class AddressTable<T> {
+  private readonly byAddr = new Map<string, { sub: number; value: T; next: unknown }>();
+
+  get(address: string, sub: number): T | undefined {
+    for (let n = this.byAddr.get(address); n !== undefined; n = n.next as typeof n) if (n.sub === sub) return n.value;
+    return undefined;
+  }
+
+  set(address: string, sub: number, value: T): void {
+    this.byAddr.set(address, { sub, value, next: this.byAddr.get(address) });
+  }
+}
+
+/**
  * Backend identities (address, port, protocol name) as small integers, so that comparing a
  * frontend's expected and actual backend sets builds no string per backend; the `ip:port/PROTO`
  * text is made only for the problems that name it. Address texts on both sides are canonical
  * (canonicalIp of the model's, formatIp of the map's), so equal texts are equal addresses.
  */
 class BackendIds {
-  private readonly byAddr = new Map<string, Map<number, number>>();
+  private readonly byAddr = new AddressTable<number>();
   private readonly protos = new Map<string, number>([["ANY", 0], ["TCP", 1], ["UDP", 2], ["SCTP", 3]]);
   private readonly texts: string[] = [];
   private readonly canon = new Map<string, string>();
@@ -59,12 +77,10 @@ class BackendIds {
   private id(address: string, port: number, proto: string): number {
     let p = this.protos.get(proto);
     if (p === undefined) this.protos.set(proto, (p = this.protos.size));
-    let inner = this.byAddr.get(address);
-    if (!inner) this.byAddr.set(address, (inner = new Map()));
     const sub = p * 0x10000 + port;
-    let id = inner.get(sub);
+    let id = this.byAddr.get(address, sub);
     if (id === undefined) {
-      inner.set(sub, (id = this.texts.length));
+      this.byAddr.set(address, sub, (id = this.texts.length));
       this.texts.push(beKey(address, port, proto));
     }
     return id;
@@ -118,14 +134,24 @@ export function isPlainV4(s: string): boolean {
   return parts === 4;
 }
 
-/** The backends a frontend's active slots should hold: ready ones, else the terminating-serving ones (KEP-1669). */
-function expectedActive(e: MapEntry, ids: BackendIds): Set<number> {
-  const want = new Set<number>();
+/** The backends a frontend's active slots should hold: ready ones, else the terminating-serving ones (KEP-1669). Sorted, unique. */
+function expectedActive(e: MapEntry, ids: BackendIds): number[] {
+  const want: number[] = [];
   let anyActive = false;
   for (const b of e.backends) if (b.state === "active") anyActive = true;
   const state = anyActive ? "active" : "terminating";
-  for (const b of e.backends) if (b.state === state) want.add(ids.expected(b.ip, b.port, b.protocol));
-  return want;
+  for (const b of e.backends) if (b.state === state) want.push(ids.expected(b.ip, b.port, b.protocol));
+  return sortedUnique(want);
+}
+
+/** A small set of identities as a sorted array without repeats (cheaper than a Set per frontend). */
+function sortedUnique(xs: number[]): number[] {
+  if (xs.length < 2) return xs;
+  xs.sort((a, b) => a - b);
+  let n = 1;
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[n - 1]) xs[n++] = xs[i]!;
+  xs.length = n;
+  return xs;
 }
 
 /** One frontend of the services map: its master entry (if any) and its slot entries, in map order. */
@@ -141,7 +167,7 @@ interface Frontend {
  * (the parts of feKey), so a full node's ~100k entries make ~16k strings, not 100k.
  */
 function groupFrontends(services: readonly ServiceEntry[]): { masters: Frontend[]; slotted: Frontend[]; byKey: Map<string, Frontend> } {
-  const byAddr = new Map<string, Map<number, Frontend>>();
+  const byAddr = new AddressTable<Frontend>();
   const byKey = new Map<string, Frontend>();
   const masters: Frontend[] = [];
   const slotted: Frontend[] = [];
@@ -149,14 +175,12 @@ function groupFrontends(services: readonly ServiceEntry[]): { masters: Frontend[
     const { address, port, proto, scope } = s.key;
     const name = protoName(proto);
     const sub = port * 8 + (name === "TCP" ? 1 : name === "UDP" ? 2 : name === "SCTP" ? 3 : 0) * 2 + (scope === 1 ? 1 : 0);
-    let inner = byAddr.get(address);
-    if (!inner) byAddr.set(address, (inner = new Map()));
-    let fe = inner.get(sub);
+    let fe = byAddr.get(address, sub);
     if (!fe) {
       const key = feKey(address, port, name, scope === 1);
       fe = byKey.get(key); // the same text from another family's entry cannot happen, but keep one group per text
       if (!fe) byKey.set(key, (fe = { key, slots: [] }));
-      inner.set(sub, fe);
+      byAddr.set(address, sub, fe);
     }
     if (s.key.slot === 0) {
       if (!fe.master) masters.push(fe);
@@ -228,17 +252,16 @@ export function diffDatapath(input: DiffInput): Problem[] {
       for (const b of want) explained.add(b);
       continue;
     }
-    const have = new Set<number>();
+    const haveIds: number[] = [];
     for (const s of fe.slots) {
       if (s.key.slot > m.value.count) continue;
       const b = backends.get(s.value.union);
-      if (b) have.add(ids.actual(b));
+      if (b) haveIds.push(ids.actual(b));
     }
-    let same = want.size === have.size;
-    if (same) for (const b of want) if (!have.has(b)) same = false;
-    if (same) continue;
-    const missing = [...want].filter((b) => !have.has(b)).map((b) => ids.text(b)).sort();
-    const extra = [...have].filter((b) => !want.has(b)).map((b) => ids.text(b)).sort();
+    const have = sortedUnique(haveIds);
+    if (have.length === want.length && have.every((b, i) => b === want[i])) continue;
+    const missing = want.filter((b) => !have.includes(b)).map((b) => ids.text(b)).sort();
+    const extra = have.filter((b) => !want.includes(b)).map((b) => ids.text(b)).sort();
     if (missing.length > 0 || extra.length > 0) {
       problems.push({ kind: "backend-mismatch", subject: k, detail: `${who()}: ${[missing.length > 0 ? `missing ${missing.join(",")}` : "", extra.length > 0 ? `unexpected ${extra.join(",")}` : ""].filter(Boolean).join("; ")}` });
     }
