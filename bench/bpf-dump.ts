@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { loadavg } from "node:os";
 import { bpffsSkipReason, CILIUM_MAPS as M, inBpffs, updateLine as u } from "../test/helpers/bpffs.ts";
 import { LBCTL_BIN } from "../test/helpers/cli.ts";
-import { median, parseTimes, timedLoop } from "./_gnu-time.ts";
+import { median, parseTimes, timedLoop, timedRounds } from "./_gnu-time.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Number(values.runs);
@@ -51,8 +51,8 @@ const r = await inBpffs({
       sh: [
         timed("bpftool", `bpftool map dump pinned "$G/cilium_lb4_services_v2"; bpftool map dump pinned "$G/cilium_lb4_backends_v3"`),
         timed("bpftool-json", `bpftool -j map dump pinned "$G/cilium_lb4_services_v2"; bpftool -j map dump pinned "$G/cilium_lb4_backends_v3"`),
-        timed("lbctl-dump", `${lbctl} bpf lb dump --bpffs "$D"`),
-        ...(process.env["LBCTL_BIN_OTHER"] ? [timed("other-lbctl-dump", `${process.execPath} ${process.env["LBCTL_BIN_OTHER"]} bpf lb dump --bpffs "$D"`)] : []),
+        // taken in turn with the other build's dump, if any (before/after under the same load)
+        timedRounds([["lbctl-dump", `${lbctl} bpf lb dump --bpffs "$D"`], ...(process.env["LBCTL_BIN_OTHER"] ? [["other-lbctl-dump", `${process.execPath} ${process.env["LBCTL_BIN_OTHER"]} bpf lb dump --bpffs "$D"`] as [string, string]] : [])], runs),
         timed("lbctl-dump-keybykey", `LBCTL_BPF_NO_BATCH=1 ${lbctl} bpf lb dump --bpffs "$D"`),
         timed("lbctl-list", `${lbctl} bpf lb list --bpffs "$D"`),
         `cat "$D/../times"`,

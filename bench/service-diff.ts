@@ -15,7 +15,7 @@ import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { bpffsSkipReason, CILIUM_MAPS as M, inBpffs, updateLine as u } from "../test/helpers/bpffs.ts";
 import { LBCTL_BIN } from "../test/helpers/cli.ts";
-import { median, parseTimes, timedLoop } from "./_gnu-time.ts";
+import { median, parseTimes, timedRounds } from "./_gnu-time.ts";
 import { syntheticObjects } from "./service-fixtures.ts";
 import { inputsFromFiles } from "../src/adapters/service/inputs.ts";
 import { buildServiceMap } from "../src/core/service/map.ts";
@@ -81,7 +81,6 @@ for (const e of entries) {
 const big = (m: typeof M.services4) => ({ ...m!, entries: 262144 });
 const lbctl = (bin: string, interval: string): string => `${process.execPath} ${bin} service diff --node ${NODE} -f ${file} --bpffs "$D" --interval ${interval} -o json`;
 const other = process.env["LBCTL_BIN_OTHER"];
-const timed = (label: string, cmd: string): string => timedLoop(label, cmd, runs);
 const summary = `${process.execPath} -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);const k={};for(const p of j.problems)k[p.kind]=(k[p.kind]||0)+1;console.log("inSync="+j.inSync+" problems="+j.problems.length+" "+JSON.stringify(k))})'`;
 const loadStart = loadavg();
 const r = await inBpffs({
@@ -92,13 +91,11 @@ const r = await inBpffs({
     { sh: `${lbctl(LBCTL_BIN, "0")} | ${summary}` },
     {
       sh: [
-        timed("in-sync", lbctl(LBCTL_BIN, "0")),
-        ...(other ? [timed("other-in-sync", lbctl(other, "0"))] : []),
+        timedRounds([["in-sync", lbctl(LBCTL_BIN, "0")], ...(other ? [["other-in-sync", lbctl(other, "0")] as [string, string]] : [])], runs),
         // drift: the first frontend's reverse-NAT entry removed; two reads 1 s apart
         `bpftool map delete pinned "$G/cilium_lb4_reverse_nat" key hex 00 01`,
         `${lbctl(LBCTL_BIN, "1s")} | ${summary}`,
-        timed("drift-1s", lbctl(LBCTL_BIN, "1s")),
-        ...(other ? [timed("other-drift-1s", lbctl(other, "1s"))] : []),
+        timedRounds([["drift-1s", lbctl(LBCTL_BIN, "1s")], ...(other ? [["other-drift-1s", lbctl(other, "1s")] as [string, string]] : [])], runs),
         `cat "$D/../times"`,
       ].join("\n"),
     },

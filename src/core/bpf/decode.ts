@@ -83,29 +83,15 @@ export function ipAt(b: Uint8Array, off: number, family: Family): string {
   return formatIp({ family: 6, w0: w(0), w1: w(4), w2: w(8), w3: w(12) });
 }
 
-/**
- * ipAt with one string per distinct IPv4 address: a full node's entries name ~16k frontend and
- * ~65k backend addresses in ~160k entries, and shared strings keep their hash for the diff's maps.
- */
-export type AddressCache = Map<number, string>;
-
-function ipAtCached(b: Uint8Array, off: number, family: Family, cache: AddressCache | undefined): string {
-  if (family === 6 || cache === undefined) return ipAt(b, off, family);
-  const v = ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
-  let t = cache.get(v);
-  if (t === undefined) cache.set(v, (t = ipAt(b, off, 4)));
-  return t;
-}
-
 export function decodeServiceKey(k: Uint8Array, family: Family): ServiceKey {
   need(k, family === 4 ? 12 : 24, "service key");
   return serviceKeyAt(view(k), k, 0, family);
 }
 
 /** A services-map key at `off` of a flat buffer (no length check: the caller strides by key size). */
-export function serviceKeyAt(d: DataView, k: Uint8Array, off: number, family: Family, cache?: AddressCache): ServiceKey {
+export function serviceKeyAt(d: DataView, k: Uint8Array, off: number, family: Family): ServiceKey {
   const a = off + (family === 4 ? 4 : 16);
-  return { family, address: ipAtCached(k, off, family, cache), port: d.getUint16(a), slot: d.getUint16(a + 2, true), proto: k[a + 4]!, scope: k[a + 5]! };
+  return { family, address: ipAt(k, off, family), port: d.getUint16(a), slot: d.getUint16(a + 2, true), proto: k[a + 4]!, scope: k[a + 5]! };
 }
 
 export function decodeServiceValue(v: Uint8Array): ServiceValue {
@@ -123,12 +109,12 @@ export function decodeBackend(k: Uint8Array, v: Uint8Array, family: Family): Bac
   return backendAt(view(k), 0, view(v), v, 0, family);
 }
 
-export function backendAt(kd: DataView, koff: number, d: DataView, v: Uint8Array, off: number, family: Family, cache?: AddressCache): Backend {
+export function backendAt(kd: DataView, koff: number, d: DataView, v: Uint8Array, off: number, family: Family): Backend {
   const a = off + (family === 4 ? 4 : 16);
   return {
     id: kd.getUint32(koff, true),
     family,
-    address: ipAtCached(v, off, family, cache),
+    address: ipAt(v, off, family),
     port: d.getUint16(a),
     proto: v[a + 2]!,
     state: v[a + 3]!,

@@ -24,7 +24,6 @@ export function decodeLbMaps(raw: RawMaps): LbMaps {
   const services: ServiceEntry[] = [];
   const backends: Backend[] = [];
   const revnat = [];
-  const names = new Map<number, string>();
   for (const f of [4, 6] as const) {
     // The two big maps are decoded in place from the flat buffers (no per-entry views).
     const s = raw[f === 4 ? "services4" : "services6"];
@@ -32,14 +31,14 @@ export function decodeLbMaps(raw: RawMaps): LbMaps {
       const ks = LAYOUTS[f === 4 ? "services4" : "services6"].keySize;
       const kd = dv(s.keys);
       const vd = dv(s.values);
-      for (const i of uniqueIndexes(s.keys, ks, count(s, ks, 12))) services.push({ key: serviceKeyAt(kd, s.keys, i * ks, f, names), value: serviceValueAt(vd, s.values, i * 12) });
+      for (const i of uniqueIndexes(s.keys, ks, count(s, ks, 12))) services.push({ key: serviceKeyAt(kd, s.keys, i * ks, f), value: serviceValueAt(vd, s.values, i * 12) });
     }
     const b = raw[f === 4 ? "backends4" : "backends6"];
     if (b) {
       const vs = LAYOUTS[f === 4 ? "backends4" : "backends6"].valueSize;
       const kd = dv(b.keys);
       const vd = dv(b.values);
-      for (const i of uniqueIndexes(b.keys, 4, count(b, 4, vs))) backends.push(backendAt(kd, i * 4, vd, b.values, i * vs, f, names));
+      for (const i of uniqueIndexes(b.keys, 4, count(b, 4, vs))) backends.push(backendAt(kd, i * 4, vd, b.values, i * vs, f));
     }
     for (const [k, v] of each(raw, f === 4 ? "revnat4" : "revnat6")) revnat.push(decodeRevNat(k, v, f));
   }
