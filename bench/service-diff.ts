@@ -2,6 +2,11 @@
 // that hold exactly what they expect (so the answer is "in sync", exit 0), in a private mount
 // namespace with a throw-away bpffs. The maps are programmed by bpftool from the service map model;
 // the timed run is the whole CLI: read -f files, build the model, read and decode the maps, diff.
+// In sync, service diff reads the maps once and does not wait: the interval between the two reads
+// is spent only when the first read finds a problem. A second timed case (one reverse-NAT entry
+// deleted, --interval 1s) shows that path; its figure is given with the interval subtracted.
+// Wall time, CPU time (user + system) and peak RSS from GNU time. LBCTL_BIN_OTHER=<another
+// checkout's bin/lbctl> times that one too, in the same namespace and load (before/after).
 //   npm run build && sudo node dist/bench/service-diff.js [--services 10000] [--runs 3]
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
@@ -10,6 +15,7 @@ import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { bpffsSkipReason, CILIUM_MAPS as M, inBpffs, updateLine as u } from "../test/helpers/bpffs.ts";
 import { LBCTL_BIN } from "../test/helpers/cli.ts";
+import { median, parseTimes, timedRounds } from "./_gnu-time.ts";
 import { syntheticObjects } from "./service-fixtures.ts";
 import { inputsFromFiles } from "../src/adapters/service/inputs.ts";
 import { buildServiceMap } from "../src/core/service/map.ts";
@@ -73,20 +79,39 @@ for (const e of entries) {
   });
 }
 const big = (m: typeof M.services4) => ({ ...m!, entries: 262144 });
-const cmd = `${process.execPath} ${LBCTL_BIN} service diff --node ${NODE} -f ${file} --bpffs "$D" --interval 0 -o json`;
+const lbctl = (bin: string, interval: string): string => `${process.execPath} ${bin} service diff --node ${NODE} -f ${file} --bpffs "$D" --interval ${interval} -o json`;
+const other = process.env["LBCTL_BIN_OTHER"];
+const summary = `${process.execPath} -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);const k={};for(const p of j.problems)k[p.kind]=(k[p.kind]||0)+1;console.log("inSync="+j.inSync+" problems="+j.problems.length+" "+JSON.stringify(k))})'`;
+const loadStart = loadavg();
 const r = await inBpffs({
   maps: [big(M.services4), big(M.backends4), big(M.revnat4)],
   fill,
   timeoutMs: 900_000,
   steps: [
-    { sh: `${cmd} | ${process.execPath} -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);const k={};for(const p of j.problems)k[p.kind]=(k[p.kind]||0)+1;console.log("inSync="+j.inSync+" problems="+j.problems.length+" "+JSON.stringify(k)+" "+JSON.stringify(j.problems[0]))})'` },
-    { sh: `for i in $(seq ${runs}); do /usr/bin/time -f "%e %M" -a -o "$D/../times" sh -c ${JSON.stringify(`${cmd} >/dev/null`)}; done; cat "$D/../times"` },
+    { sh: `${lbctl(LBCTL_BIN, "0")} | ${summary}` },
+    {
+      sh: [
+        timedRounds([["in-sync", lbctl(LBCTL_BIN, "0")], ...(other ? [["other-in-sync", lbctl(other, "0")] as [string, string]] : [])], runs),
+        // drift: the first frontend's reverse-NAT entry removed; two reads 1 s apart
+        `bpftool map delete pinned "$G/cilium_lb4_reverse_nat" key hex 00 01`,
+        `${lbctl(LBCTL_BIN, "1s")} | ${summary}`,
+        timedRounds([["drift-1s", lbctl(LBCTL_BIN, "1s")], ...(other ? [["other-drift-1s", lbctl(other, "1s")] as [string, string]] : [])], runs),
+        `cat "$D/../times"`,
+      ].join("\n"),
+    },
   ],
 });
 rmSync(dir, { recursive: true, force: true });
-const times = r[1]!.stdout.trim().split("\n").map((l) => l.split(" ").map(Number) as [number, number]);
-const med = [...times.map((t) => t[0])].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+const out = r[1]!.stdout.trim().split("\n");
+const rows = parseTimes(out);
 console.log(`${n} Services, ${entries.length} frontends, ${fill.length} map entries (bpftool batch)`);
-console.log(`first run: ${r[0]!.stdout.trim()} ${r[0]!.stderr.trim()}`);
-console.log(`lbctl service diff --interval 0: median ${med.toFixed(2)} s of ${runs} runs, peak RSS ${(Math.max(...times.map((t) => t[1] ?? 0)) / 1024).toFixed(0)} MB (goal: < 2 s)`);
-console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(`in sync: ${r[0]!.stdout.trim()} ${r[0]!.stderr.trim()}`);
+console.log(`drift: ${out.find((l) => l.startsWith("inSync=")) ?? "?"}`);
+console.log(`\n| lbctl service diff (${runs} runs) | median wall s | wall minus the interval s | median CPU s (user+sys) | peak RSS MB |`);
+console.log("|---|---:|---:|---:|---:|");
+for (const [label, e] of rows) {
+  const wait = label.endsWith("drift-1s") ? 1 : 0;
+  console.log(`| ${label} | ${median(e.s).toFixed(2)} | ${(median(e.s) - wait).toFixed(2)} | ${median(e.cpu).toFixed(2)} | ${(Math.max(...e.kb) / 1024).toFixed(0)} |`);
+}
+const la = (l: number[]): string => l.map((x) => x.toFixed(2)).join(" ");
+console.log(`\nload average at the start: ${la(loadStart)}, at the end: ${la(loadavg())} (goal: in sync < 2 s)`);

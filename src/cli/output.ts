@@ -241,6 +241,15 @@ function isStreamableList(data: unknown): data is { items: unknown[] } & Record<
   return keys[keys.length - 1] === "items";
 }
 
+/**
+ * Plain-text output produced in chunks (bpf lb dump's 13 MB of lines): each chunk written as it
+ * comes, waiting for "drain" when the stream's buffer is full, so that the whole text never
+ * exists as one string and a slow reader holds the writer back.
+ */
+export async function writeText(ctx: CliContext, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) await put(ctx.stdout, chunk);
+}
+
 /** Raw data lines for streaming commands (arping, announce logs to stdout when asked). */
 export function writeLine(ctx: CliContext, line: string): void {
   ctx.stdout.write(line + "\n");

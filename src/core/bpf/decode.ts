@@ -63,6 +63,11 @@ export interface L2Entry {
   responses: bigint;
 }
 
+/** Fixed-width integers at `off` (map fields are one or the other byte order, spec §3). */
+export const u16be = (b: Uint8Array, off: number): number => (b[off]! << 8) | b[off + 1]!;
+export const u16le = (b: Uint8Array, off: number): number => b[off]! | (b[off + 1]! << 8);
+export const u32le = (b: Uint8Array, off: number): number => (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
+
 function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
@@ -157,37 +162,39 @@ export function decodeRuntimeConfig(k: Uint8Array, v: Uint8Array): { index: numb
 /** Iterates a flat batch of `count` fixed-size entries, skipping repeated keys (non-atomic reads). */
 export function* entries(keys: Uint8Array, values: Uint8Array, keySize: number, valueSize: number): Generator<[Uint8Array, Uint8Array]> {
   const n = Math.min(Math.floor(keys.byteLength / keySize), Math.floor(values.byteLength / valueSize));
-  const seen = new Set<string>();
-  let hex = "";
-  for (let i = 0; i < n; i++) {
-    const k = keys.subarray(i * keySize, (i + 1) * keySize);
-    hex = "";
-    for (let j = 0; j < k.length; j++) hex += String.fromCharCode(k[j]!);
-    if (seen.has(hex)) continue;
-    seen.add(hex);
-    yield [k, values.subarray(i * valueSize, (i + 1) * valueSize)];
-  }
+  for (const i of uniqueIndexes(keys, keySize, n)) yield [keys.subarray(i * keySize, (i + 1) * keySize), values.subarray(i * valueSize, (i + 1) * valueSize)];
 }
 
-/** Offsets (entry indexes) of the first occurrence of each key in a flat batch of `count` keys. */
-export function uniqueIndexes(keys: Uint8Array, keySize: number, count: number): number[] {
-  const seen = new Set<string | number>();
-  const out: number[] = [];
-  const d = view(keys);
-  const args: number[] = new Array<number>(Math.ceil(keySize / 2)).fill(0);
+/**
+ * Indexes of the first occurrence of each key in a flat batch of `count` keys, ascending. An
+ * open-addressing table of entry indexes over the key bytes (FNV-1a): no string or boxed number
+ * per key, which for 65,536-entry maps was most of the decode time.
+ */
+export function uniqueIndexes(keys: Uint8Array, keySize: number, count: number): Uint32Array {
+  const size = 2 ** Math.max(4, 33 - Math.clz32(count)); // ≥ 2 × count: short probe runs
+  const table = new Int32Array(size).fill(-1);
+  const out = new Uint32Array(count);
+  let n = 0;
   for (let i = 0; i < count; i++) {
     const o = i * keySize;
-    let id: string | number;
-    if (keySize === 4) id = d.getUint32(o);
-    else if (keySize === 2) id = d.getUint16(o);
-    else {
-      // One flat string per key (16-bit units), built by one call into a reused argument array.
-      for (let j = 0; j < args.length; j++) args[j] = (keys[o + 2 * j]! << 8) | (2 * j + 1 < keySize ? keys[o + 2 * j + 1]! : 0);
-      id = String.fromCharCode.apply(null, args);
+    let h = 0x811c9dc5;
+    for (let j = 0; j < keySize; j++) h = Math.imul(h ^ keys[o + j]!, 0x01000193);
+    let slot = (h >>> 0) & (size - 1);
+    for (;;) {
+      const e = table[slot]!;
+      if (e < 0) {
+        table[slot] = i;
+        out[n++] = i;
+        break;
+      }
+      if (sameKey(keys, e * keySize, o, keySize)) break;
+      slot = (slot + 1) & (size - 1);
     }
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(i);
   }
-  return out;
+  return out.subarray(0, n);
+}
+
+function sameKey(keys: Uint8Array, a: number, b: number, size: number): boolean {
+  for (let j = 0; j < size; j++) if (keys[a + j] !== keys[b + j]) return false;
+  return true;
 }

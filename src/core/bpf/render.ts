@@ -147,7 +147,7 @@ export interface LbMaps {
   sourceRanges?: readonly SourceRange[];
 }
 
-/** The lines of Cilium's `lb/maps-dump`: one per raw entry, sorted as plain strings. */
+/** The lines of Cilium's `lb/maps-dump`: one per raw entry, sorted as plain strings. The reference for dump.ts, which `bpf lb dump` uses. */
 export function mapsDumpLines(m: LbMaps): string[] {
   const out: string[] = [];
   const flagText = new Map<number, string>();

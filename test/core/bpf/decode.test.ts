@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { decodeAffinityMatch, decodeBackend, decodeL2, decodeRevNat, decodeRuntimeConfig, decodeServiceKey, decodeServiceValue, decodeSourceRange, entries } from "../../../src/core/bpf/decode.ts";
 import { flagWords, lbListRows, mapsDumpLines, l7ProxyPort, lbFrontendRows, lbBackendRows } from "../../../src/core/bpf/render.ts";
+import { mapsDump } from "../../../src/core/bpf/dump.ts";
 import { layoutMismatch, LAYOUTS } from "../../../src/core/bpf/layout.ts";
 import { backendIndex, decodeLbMaps } from "../../../src/core/bpf/snapshot.ts";
 
@@ -122,6 +123,9 @@ test("maps-dump lines: Cilium's format, sorted as plain strings", () => {
     "SVC: ID=3 ADDR=10.96.0.10:53/UDP SLOT=2 BEID=2 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
     "SVC: ID=3 ADDR=10.96.0.10:53/UDP SLOT=3 BEID=9 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
   ]);
+  // The fast path of `bpf lb dump` (core/bpf/dump.ts), byte for byte, also one line per chunk.
+  const want = mapsDumpLines(decodeLbMaps(golden)).join("\n") + "\n";
+  for (const size of [undefined, 1]) assert.equal([...mapsDump(golden).chunks(size)].map((c) => String.fromCharCode(...c)).join(""), want);
 });
 
 test("entries(): duplicate keys from a restarted iteration are dropped", () => {

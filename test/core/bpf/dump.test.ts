@@ -1,0 +1,100 @@
+// The fast `lb/maps-dump` writer (core/bpf/dump.ts) against the reference, render.ts
+// mapsDumpLines over the generic decoders: byte-identical on random maps of every kind, with
+// repeated keys, colliding sort prefixes, IPv6 and every flag, in chunks of any size.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { mapsDump, sortLines } from "../../../src/core/bpf/dump.ts";
+import { mapsDumpLines } from "../../../src/core/bpf/render.ts";
+import { decodeLbMaps, type RawMaps } from "../../../src/core/bpf/snapshot.ts";
+import { LAYOUTS, type LayoutName } from "../../../src/core/bpf/layout.ts";
+
+const text = (raw: RawMaps, maxBytes?: number): string => {
+  let out = "";
+  for (const c of mapsDump(raw).chunks(maxBytes)) out += String.fromCharCode(...c);
+  return out;
+};
+const reference = (raw: RawMaps): string => {
+  const lines = mapsDumpLines(decodeLbMaps(raw));
+  return lines.length === 0 ? "" : lines.join("\n") + "\n";
+};
+
+test("maps-dump fast path: no maps, empty maps: no output", () => {
+  assert.equal(text({}), "");
+  assert.equal(text({ services4: { keys: new Uint8Array(0), values: new Uint8Array(0) } }), "");
+});
+
+// Values from small pools, so that addresses, rev-NAT IDs and whole keys repeat (the sort's ties
+// and the deduplication), next to arbitrary ones.
+const byte = fc.oneof(fc.constantFrom(0, 1, 9, 10, 99, 100, 255), fc.integer({ min: 0, max: 255 }));
+const u16 = fc.oneof(fc.constantFrom(0, 1, 9, 10, 80, 443, 1000, 65535), fc.integer({ min: 0, max: 65535 }));
+const u32 = fc.oneof(fc.constantFrom(0, 1, 10, 0x01000000, 0x02002a30, 0x03000001, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+const ipBytes = (n: number): fc.Arbitrary<number[]> =>
+  fc.oneof(
+    fc.constantFrom(Array(n).fill(0), [...Array(n - 4).fill(0), 10, 96, 0, 10], n === 16 ? [0x20, 0x01, 0x0d, 0xb8, ...Array(11).fill(0), 1] : [10, 96, 0, 1]),
+    fc.array(byte, { minLength: n, maxLength: n }),
+  );
+const le16 = (v: number): number[] => [v & 255, v >>> 8];
+const be16 = (v: number): number[] => [v >>> 8, v & 255];
+const le32 = (v: number): number[] => [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24];
+
+/** Entries as [key bytes, value bytes]; some keys repeated with another value (a restarted walk). */
+const entriesOf = (key: fc.Arbitrary<number[]>, value: fc.Arbitrary<number[]>): fc.Arbitrary<[number[], number[]][]> =>
+  fc.array(fc.tuple(key, value), { maxLength: 30 }).chain((es) =>
+    fc.array(fc.tuple(fc.nat(), value), { maxLength: es.length > 0 ? 5 : 0 }).map((dups) => [...es, ...dups.map(([i, v]): [number[], number[]] => [es[i % es.length]![0], v])]),
+  );
+const raw = (name: LayoutName, es: [number[], number[]][]): RawMaps => {
+  const l = LAYOUTS[name];
+  assert.ok(es.every(([k, v]) => k.length === l.keySize && v.length === l.valueSize));
+  return { [name]: { keys: Uint8Array.from(es.flatMap(([k]) => k)), values: Uint8Array.from(es.flatMap(([, v]) => v)) } };
+};
+
+const serviceKey = (n: number): fc.Arbitrary<number[]> =>
+  fc.tuple(ipBytes(n), u16, fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 6, 17, 132, 1), fc.constantFrom(0, 1, 2)).map(([ip, port, slot, proto, scope]) => [...ip, ...be16(port), ...le16(slot), proto, scope, 0, 0]);
+const serviceValue = fc.tuple(u32, u16, fc.oneof(fc.constantFrom(1, 10, 100), u16), u16, u16).map(([union, count, rev, flags, q]) => [...le32(union), ...le16(count), ...be16(rev), ...le16(flags), ...le16(q)]);
+const backendValue = (n: number): fc.Arbitrary<number[]> =>
+  fc.tuple(ipBytes(n), u16, fc.constantFrom(0, 6, 17, 132, 2), fc.integer({ min: 0, max: 5 }), u16, byte).map(([ip, port, proto, state, cluster, zone]) => [...ip, ...be16(port), proto, state, ...le16(cluster), zone, 0]);
+
+const maps: fc.Arbitrary<RawMaps> = fc
+  .record({
+    s4: fc.option(entriesOf(serviceKey(4), serviceValue)),
+    s6: fc.option(entriesOf(serviceKey(16), serviceValue)),
+    b4: fc.option(entriesOf(u32.map(le32), backendValue(4))),
+    b6: fc.option(entriesOf(u32.map(le32), backendValue(16))),
+    r4: fc.option(entriesOf(u16.map(be16), fc.tuple(ipBytes(4), u16).map(([ip, p]) => [...ip, ...be16(p)]))),
+    r6: fc.option(entriesOf(u16.map(be16), fc.tuple(ipBytes(16), u16).map(([ip, p]) => [...ip, ...be16(p)]))),
+    aff: fc.option(entriesOf(fc.tuple(u32, u16).map(([b, r]) => [...le32(b), ...be16(r), 0, 0]), fc.constant([0]))),
+    src4: fc.option(entriesOf(fc.tuple(fc.integer({ min: 32, max: 64 }), u16, ipBytes(4)).map(([p, r, ip]) => [...le32(p), ...be16(r), 0, 0, ...ip]), fc.constant([0]))),
+    src6: fc.option(entriesOf(fc.tuple(fc.integer({ min: 32, max: 160 }), u16, ipBytes(16)).map(([p, r, ip]) => [...le32(p), ...be16(r), 0, 0, ...ip]), fc.constant([0]))),
+  })
+  .map((m) => {
+    const names: [keyof typeof m, LayoutName][] = [["s4", "services4"], ["s6", "services6"], ["b4", "backends4"], ["b6", "backends6"], ["r4", "revnat4"], ["r6", "revnat6"], ["aff", "affinityMatch"], ["src4", "sourceRange4"], ["src6", "sourceRange6"]];
+    return Object.assign({}, ...names.flatMap(([k, name]) => (m[k] ? [raw(name, m[k])] : []))) as RawMaps;
+  });
+
+test("property: maps-dump fast path is byte-identical to the generic decoder, in any chunk size", () => {
+  fc.assert(
+    fc.property(maps, fc.integer({ min: 1, max: 4096 }), (m, chunk) => {
+      const want = reference(m);
+      assert.equal(text(m), want);
+      assert.equal(text(m, chunk), want);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("property: sortLines orders any ASCII lines as plain strings", () => {
+  const prefixes = ["AFF: ID=", "BE: ID=", "REV: ID=", "SRCRANGE: ID=", "SVC: ID="];
+  const rest = fc.stringMatching(/^[ -~]{0,24}$/);
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.oneof(rest, fc.constantFrom("", "1", "1 ", "10", "1 ADDR=9", "1!", "1:", "12345678901 x"))), { maxLength: 60 }), (ls) => {
+      const lines = ls.map(([k, r]) => prefixes[k] + r + "\n");
+      const buf = Uint8Array.from(lines.join(""), (c) => c.charCodeAt(0));
+      const starts = new Uint32Array(lines.length + 1);
+      for (let i = 0; i < lines.length; i++) starts[i + 1] = starts[i]! + lines[i]!.length;
+      const order = sortLines(buf, starts, Uint8Array.from(ls.map(([k]) => k)), lines.length);
+      assert.deepEqual([...order].map((i) => lines[i]), [...lines].sort());
+    }),
+    { numRuns: 500 },
+  );
+});
