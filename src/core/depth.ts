@@ -19,6 +19,41 @@ interface Frame {
  */
 export function tooDeep(value: unknown, max: number = MAX_NESTING_DEPTH): string | undefined {
   if (value === null || typeof value !== "object") return undefined;
+  // Every manifest passes through here (at load and before -o json|yaml): the common answer,
+  // "not too deep", is found without a frame object or a key string per container.
+  if (!deeperThan(value, max)) return undefined;
+  return firstTooDeepPath(value, max);
+}
+
+function deeperThan(value: object, max: number): boolean {
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth > max) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (c !== null && typeof c === "object") {
+          values.push(c);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const k in v) {
+        const c = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === "object") {
+          values.push(c);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+function firstTooDeepPath(value: object, max: number): string | undefined {
   const stack: Frame[] = [{ value, depth: 1, key: "", parent: undefined }];
   while (stack.length > 0) {
     const f = stack.pop()!;

@@ -156,14 +156,19 @@ export function parseText(text: string, file: string, objects: ManifestObject[],
       problems.push({ file, line: jsonErrorLine(text, err), message: `invalid JSON: ${(err as Error).message}` });
       return;
     }
-    const dup = jsonDuplicateKey(text);
+    // The exact scan (a key set per object) only when the cheap one says a key went missing:
+    // keys in the text outnumber the keys JSON.parse kept exactly when one object repeats one.
+    const shape = jsonShape(text);
+    const dup = shape.keys === ownKeyCount(parsed) ? undefined : jsonDuplicateKey(text);
     if (dup) {
       // JSON.parse keeps the last; kubectl (sigs.k8s.io/json, strict) rejects the file.
       problems.push({ file, line: dup.line, message: `invalid JSON: mapping key ${JSON.stringify(shortKey(dup.key))} already defined` });
       return;
     }
     const docs = Array.isArray(parsed) ? parsed : [parsed];
-    for (const doc of docs) if (shallowEnough(doc, file, undefined, problems)) addDocument(doc, file, undefined, () => undefined, objects, problems);
+    // Nesting is known from the text: the walk that names the too-deep path runs only when needed.
+    const shallow = shape.maxDepth <= MAX_NESTING_DEPTH;
+    for (const doc of docs) if (shallow || shallowEnough(doc, file, undefined, problems)) addDocument(doc, file, undefined, () => undefined, objects, problems);
     return;
   }
   for (const ev of yamlDocuments(text, opts.tree === true)) {
@@ -178,6 +183,66 @@ function shallowEnough(doc: unknown, file: string, line: number | undefined, pro
   if (at === undefined) return true;
   problems.push({ file, line, message: `${at}: nested deeper than ${MAX_NESTING_DEPTH} levels` });
   return false;
+}
+
+/**
+ * Of a valid JSON text: how many object keys it spells out and how deep its containers nest. One
+ * pass without allocating per key (strings are skipped with indexOf), for the common case.
+ */
+export function jsonShape(text: string): { keys: number; maxDepth: number } {
+  // Per open container: 1 = object, 0 = array.
+  const inObject: number[] = [];
+  let keys = 0;
+  let maxDepth = 0;
+  let expectKey = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = text.indexOf('"', i + 1);
+      while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j < 0) break; // not valid JSON; JSON.parse said otherwise only if this cannot happen
+      if (expectKey) {
+        keys++;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 123 || c === 91) {
+      inObject.push(c === 123 ? 1 : 0);
+      if (inObject.length > maxDepth) maxDepth = inObject.length;
+      expectKey = c === 123;
+    } else if (c === 125 || c === 93) {
+      inObject.pop();
+      expectKey = false;
+    } else if (c === 44) expectKey = inObject[inObject.length - 1] === 1;
+  }
+  return { keys, maxDepth };
+}
+
+/** Whether the quote at `j` is escaped: an odd number of backslashes before it. */
+function isEscaped(text: string, j: number): boolean {
+  let k = j - 1;
+  while (k >= 0 && text.charCodeAt(k) === 92) k--;
+  return (j - 1 - k) % 2 === 1;
+}
+
+/** Own keys of every object in a parsed JSON value (iterative: a hostile depth is fine). */
+function ownKeyCount(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else {
+      for (const k in v) {
+        count++;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return count;
 }
 
 /**
