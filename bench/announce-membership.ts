@@ -14,6 +14,7 @@ import { ClusterController, type ClusterSnapshot } from "../src/adapters/announc
 import { MembershipController } from "../src/adapters/announce/membership.ts";
 import { makeLogger } from "../src/adapters/announce/logger.ts";
 import { announceMetrics } from "../src/core/announce/metrics.ts";
+import { computeOwners } from "../src/core/announce/membership.ts";
 import type { Kube, KubeObject } from "../src/adapters/kube/types.ts";
 import { MemLeaseStore } from "../test/helpers/mem-lease-store.ts";
 
@@ -24,7 +25,7 @@ const arg = (name: string): string | undefined => { const i = process.argv.index
 const list = (name: string, dflt: number[]): number[] => arg(name)?.split(",").map(Number) ?? dflt;
 const SETTLE_MS = 40_000;
 
-interface Row { perMin: number; spread: number; settled: boolean; counts: number[]; periodMs: number; cpuPct: number }
+interface Row { perMin: number; spread: number; settled: boolean; counts: number[]; periodMs: number; cpuPct: number; work?: string }
 
 /**
  * Waits `ms` and returns the wall time it really took (a busy event loop makes it longer) and
@@ -120,6 +121,7 @@ async function membership(addresses: number, nodes: number): Promise<Row> {
   const held = (): number[] => ctls.map((c) => c.groups().filter((g) => g.leading).length);
   const settled = await settle(held, addresses, SETTLE_MS);
   await sleep(500);
+  const work0 = ctls.map((c) => ({ ...c.work() }));
   const r0 = mk.requests();
   const w0 = new Map(mk.byHolder);
   const { wallMs, cpuPct } = await cpuOver(WINDOW_MS, nodes);
@@ -128,8 +130,11 @@ async function membership(addresses: number, nodes: number): Promise<Row> {
   const writes = [...mk.byHolder].map(([h, n]) => n - (w0.get(h) ?? 0));
   const periodMs = wallMs / (writes.reduce((a, b) => a + b, 0) / Math.max(1, writes.length));
   const counts = held();
+  const passes = ctls.reduce((a, c, i) => a + c.work().ownerPasses - work0[i]!.ownerPasses, 0) / nodes;
+  const decisions = ctls.reduce((a, c, i) => a + c.work().decisions - work0[i]!.decisions, 0) / nodes;
+  if (process.env["BENCH_DEBUG"]) console.error(`settle: ${ctls.map((c) => c.work().ownerPasses).join("/")} owner passes per announcer in all`);
   await Promise.all(ctls.map((c) => c.stop()));
-  return { perMin, spread: Math.max(...counts) / Math.max(1, Math.min(...counts)), settled, counts, periodMs, cpuPct };
+  return { perMin, spread: Math.max(...counts) / Math.max(1, Math.min(...counts)), settled, counts, periodMs, cpuPct, work: `${passes.toFixed(1)} / ${Math.round(decisions).toLocaleString("en-US")}` };
 }
 
 async function perAddress(addresses: number, nodes: number): Promise<Row> {
@@ -161,8 +166,8 @@ async function perAddress(addresses: number, nodes: number): Promise<Row> {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 console.log(`machine: ${cpus().length} vCPU, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}, Node ${process.version}; timing 3s/1s/0.2s, window ${WINDOW_MS} ms`);
-console.log("| election | addresses | announcers | requests/min (0.2 s retry) | ≈ at defaults (2 s retry) | bound (announcers × renewals/min) | renew period achieved | CPU per announcer | per node (held) | max/min |");
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("| election | addresses | announcers | requests/min (0.2 s retry) | ≈ at defaults (2 s retry) | bound (announcers × renewals/min) | renew period achieved | CPU per announcer | owner passes / address decisions per announcer in the window | per node (held) | max/min |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 const only = arg("--election");
 for (const nodes of list("--nodes", [3, 10])) {
   for (const addresses of list("--addresses", quick ? [10, 1000] : [10, 100, 1000, 10_000])) {
@@ -170,12 +175,31 @@ for (const nodes of list("--nodes", [3, 10])) {
       if (only !== undefined && only !== name) continue;
       // Per-address at 10,000 addresses runs 10,000 timers per node at 200 ms: measured only with 3 announcers.
       if (name === "per-address" && addresses === 10_000 && nodes === 10) {
-        console.log(`| per-address | 10,000 | 10 | (computed, not run) ${fmt(10_000 * 300)} | ${fmt(10_000 * 30)} | ${fmt(nodes * 300)} | — | — | — | — |`);
+        console.log(`| per-address | 10,000 | 10 | (computed, not run) ${fmt(10_000 * 300)} | ${fmt(10_000 * 30)} | ${fmt(nodes * 300)} | — | — | — | — | — |`);
         continue;
       }
       const r = await run(addresses, nodes);
-      console.log(`| ${name} | ${fmt(addresses)} | ${nodes} | ${fmt(r.perMin)}${r.settled ? "" : " (not settled)"} | ${fmt(r.perMin / 10)} | ${fmt(nodes * 300)} | ${(r.periodMs / 1000).toFixed(2)} s | ${r.cpuPct.toFixed(1)} % | ${r.counts.join("/")} | ${r.spread.toFixed(3)} |`);
+      console.log(`| ${name} | ${fmt(addresses)} | ${nodes} | ${fmt(r.perMin)}${r.settled ? "" : " (not settled)"} | ${fmt(r.perMin / 10)} | ${fmt(nodes * 300)} | ${(r.periodMs / 1000).toFixed(2)} s | ${r.cpuPct.toFixed(1)} % | ${r.work ?? "—"} | ${r.counts.join("/")} | ${r.spread.toFixed(3)} |`);
     }
+  }
+}
+// What a membership change costs: one full bounded-load owner pass (HandoverState runs it only
+// when members, their policies/weights or the plan change; a heartbeat runs none).
+if (!process.argv.includes("--no-pass")) {
+  console.log("\n| owner pass (computeOwners) | 3 members | 10 members |\n|---|---|---|");
+  for (const addresses of [1000, 10_000]) {
+    const groups = services(addresses).map((x) => ({ ip: x.ingressIPs[0]!, services: [`${x.namespace}/${x.name}`], policies: ["all"] }));
+    const cells: string[] = [];
+    for (const nodes of [3, 10]) {
+      const members = Array.from({ length: nodes }, (_, i) => ({ identity: `node-${i}`, weight: 1, policies: new Set(["all"]) }));
+      computeOwners({ groups, members, localServices: new Set(), hasLocalEndpoint: () => false }); // warm-up
+      const c0 = process.cpuUsage();
+      const runs = 5;
+      for (let r = 0; r < runs; r++) computeOwners({ groups, members, localServices: new Set(), hasLocalEndpoint: () => false });
+      const c = process.cpuUsage(c0);
+      cells.push(`${((c.user + c.system) / 1000 / runs).toFixed(1)} ms CPU`);
+    }
+    console.log(`| ${fmt(addresses)} addresses | ${cells.join(" | ")} |`);
   }
 }
 process.exit(0);

@@ -8,7 +8,7 @@
 import { planGroups, type AddressGroup, type PolicyProblem } from "../../core/announce/policy.ts";
 import type { LeaseTiming } from "../../core/announce/lease.ts";
 import { servablePolicies } from "../../core/announce/membership.ts";
-import { HandoverState, memberLeaseView, type ClaimsSnapshot } from "../../core/announce/handover-state.ts";
+import { HandoverState, memberLeaseView, type ClaimsSnapshot, type HandoverWork } from "../../core/announce/handover-state.ts";
 import { ANNOTATION_MEMBER_CLAIMS, formatMemberAnnotations, isMemberLeaseName, memberLeaseName, NODE_WEIGHT_LABEL, parseWeight } from "../../core/announce/lease-record.ts";
 import { leaseSpec, type LeaseObject } from "../../core/announce/objects.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
@@ -37,6 +37,9 @@ export interface MembershipSnapshot extends ClusterSnapshot {
   readonly hasLocalEndpoint: (serviceKey: string, node: string) => boolean;
 }
 
+/** How long membership changes are gathered into one owner pass (well under a watch's lag budget). */
+const OWNER_PASS_DELAY_MS = 20;
+
 export class MembershipController {
   private snapshot: MembershipSnapshot | undefined;
   private readonly name: string;
@@ -50,6 +53,7 @@ export class MembershipController {
   private timer: NodeJS.Timeout | undefined;
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
+  private ownersTimer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -67,7 +71,7 @@ export class MembershipController {
 
   constructor(private readonly d: MembershipDeps) {
     this.name = memberLeaseName(d.identity);
-    this.state = new HandoverState(d.identity, d.timing);
+    this.state = new HandoverState(d.identity, d.timing, { deferOwners: true });
   }
 
   update(snapshot: MembershipSnapshot): readonly PolicyProblem[] {
@@ -106,6 +110,11 @@ export class MembershipController {
     this.output();
   }
 
+  /** Owner passes and address decisions so far (the bench shows that heartbeats do none). */
+  work(): Readonly<HandoverWork> {
+    return this.state.work;
+  }
+
   groups(): { group: AddressGroup; leading: boolean; owner: string | undefined }[] {
     const owners = this.state.owners;
     return this.local.map((g) => ({ group: g, leading: this.held.has(g.ip), owner: owners.get(g.ip) }));
@@ -117,6 +126,7 @@ export class MembershipController {
     this.d.engine.setHeld(new Map());
     if (this.timer) clearTimeout(this.timer);
     if (this.wake) clearTimeout(this.wake);
+    if (this.ownersTimer) clearTimeout(this.ownersTimer);
     await Promise.race([this.inflight, new Promise((r) => setTimeout(r, 1000).unref())]);
     try {
       await this.d.kube.delete(RESOURCES.leases, this.name, this.d.namespace);
@@ -202,6 +212,15 @@ export class MembershipController {
       if (this.annotationsText !== this.published) this.schedule(0); // a change: write now, not at the next renew
     }
     this.arm();
+    if (this.state.ownersStale && this.ownersTimer === undefined && !this.stopped) {
+      // Membership changed: one owner pass for the whole burst (joins at startup, a rollout).
+      this.ownersTimer = setTimeout(() => {
+        this.ownersTimer = undefined;
+        if (this.stopped) return;
+        this.state.refreshOwners(this.d.now());
+        this.output();
+      }, OWNER_PASS_DELAY_MS);
+    }
   }
 
   /** One timer: when our renew deadline passes or a peer's Lease expires on our clock. */

@@ -105,7 +105,25 @@ export class HandoverState {
   private deferred = 0;
   readonly work: HandoverWork = { ownerPasses: 0, decisions: 0 };
 
-  constructor(private readonly identity: string, private readonly timing: HandoverTiming) {}
+  /**
+   * deferOwners: membership changes only mark the owners stale (ownersStale) and the caller runs
+   * refreshOwners() a moment later, so a burst of joins/expiries costs one owner pass instead of
+   * one per event. Safe: no guarantee rests on owners being current (a stale owner keeps or takes
+   * a claim, which the new owner waits for, exactly as with a lagging watch); only a handover
+   * starts that much later. Decisions for everything else stay immediate.
+   */
+  constructor(private readonly identity: string, private readonly timing: HandoverTiming, private readonly opts: { readonly deferOwners?: boolean } = {}) {}
+
+  /** Owners wait for refreshOwners() (deferOwners mode). */
+  get ownersStale(): boolean {
+    return this.ownersDirty && this.plan !== undefined;
+  }
+
+  /** Runs the owner pass a deferred membership change asked for. */
+  refreshOwners(now: number): void {
+    this.advance(now);
+    this.flush(true);
+  }
 
   /**
    * The plan changed (Services, policies, endpoints, local interfaces), with what we publish
@@ -334,9 +352,9 @@ export class HandoverState {
     this.dirty.add(ip);
   }
 
-  private flush(): void {
+  private flush(ownersNow = this.opts.deferOwners !== true): void {
     if (this.deferred > 0) return;
-    if (this.ownersDirty && this.plan !== undefined) {
+    if (this.ownersDirty && this.plan !== undefined && ownersNow) {
       const members: MemberView[] = [{ identity: this.identity, weight: this.self.weight, policies: this.self.policies }];
       for (const p of this.peers.values()) if (p.live) members.push({ identity: p.identity, weight: p.weight, policies: p.policies });
       const next = computeOwners({ groups: this.plan.groups, members, localServices: this.plan.localServices, hasLocalEndpoint: this.plan.hasLocalEndpoint, epsilon: this.plan.epsilon }).owners;
@@ -345,8 +363,8 @@ export class HandoverState {
       for (const [ip, o] of next) if ((o === me) !== (this.ownerMap.get(ip) === me)) this.dirty.add(ip);
       for (const [ip, o] of this.ownerMap) if (o === me && !next.has(ip)) this.dirty.add(ip);
       this.ownerMap = next;
+      this.ownersDirty = false;
     }
-    this.ownersDirty = false;
     if (this.allDirty) {
       for (const ip of this.mine) this.dirty.add(ip);
       for (const [ip, o] of this.ownerMap) if (o === this.identity) this.dirty.add(ip);
