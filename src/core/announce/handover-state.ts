@@ -13,7 +13,7 @@
 //     bounded-load pass and re-decides only the addresses whose owner moved to or from us. The
 //     capacity couples all keys (one member's arrival changes every capacity, and the placement
 //     order lets that cascade), so the pass is not made incremental: it runs only on changes
-//     (≈ 60 ms at 10,000 addresses × 10 members, docs/announce.md).
+//     (≈ 50 ms CPU at 10,000 addresses, docs/announce.md).
 // Expiries are judged on the local clock by advance(now), which every entry point runs first;
 // the caller arms one timer for nextWakeAt() instead of rescanning on every event.
 import { computeOwners, type MemberView, type OwnerInput } from "./membership.ts";
