@@ -1,11 +1,15 @@
 // Benchmark of `lbctl announce` (root only; namespaces only; documentation addresses only).
-//   npm run build && node dist/bench/announce.js [--skip-rate] [--skip-failover] [--skip-api]
+//   npm run build && node dist/bench/announce.js [--skip-rate] [--skip-cluster-rate] [--skip-failover] [--skip-api]
 // 1. Reply rate and latency with 1,000 held addresses, side by side with the kernel's own ARP
 //    responder on the same veth; random-target flood (addresses nobody holds) → replies.
+// 1b. The same in cluster mode (test API server, 1,000 Services, default timing), under the
+//    default membership election and under per-address election, with the API requests the
+//    announcer made meanwhile.
 // 2. Failover: SIGKILL of the leader → standby holds the lease (and answers); SIGTERM handover.
 // 3. API load: requests per minute to the API server for 10, 100 and 1,000 announced Services.
 // Every sending loop is bounded (generator: rate × 2 s, at most 10 s); everything is torn down.
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,12 +56,19 @@ async function rateRun(lab: NetnsLab, a: string, b: string, label: string, rows:
     rows.push(`| ${label} | ${rate.toLocaleString("en")} | ${Math.round(g.sent / g.seconds).toLocaleString("en")} | ${req.toLocaleString("en")} | ${rep.toLocaleString("en")} | ${(100 * (1 - rep / Math.max(1, req))).toFixed(2)} % |`);
   }
   const l = await gen(lab, a, 10_000, 2000, "192.0.2.0", 256, "latency");
-  rows.push(`| ${label} | 10,000 (latency run) | ${Math.round(l.sent / l.seconds).toLocaleString("en")} | | ${l.replies.toLocaleString("en")} matched | p50 ${l.p50Us.toFixed(0)} µs, p99 ${l.p99Us.toFixed(0)} µs |`);
+  rows.push(`| ${label} | 10,000 (latency run) | ${Math.round(l.sent / l.seconds).toLocaleString("en")} | | ${l.replies.toLocaleString("en")} matched | ${l.replies > 0 ? `p50 ${l.p50Us.toFixed(0)} µs, p99 ${l.p99Us.toFixed(0)} µs` : "no replies"} |`);
   const before = await counters(lab, b, "vB");
   const g = await gen(lab, a, 50_000, 2000, "198.51.100.3", 250, "flood");
   await sleep(300);
   const after = await counters(lab, b, "vB");
   rows.push(`| ${label} | random-target flood 50,000 | ${Math.round(g.sent / g.seconds).toLocaleString("en")} | ${(after.rx - before.rx).toLocaleString("en")} | ${(after.tx - before.tx).toLocaleString("en")} replies | (must be 0) |`);
+}
+
+function printRateTable(title: string, rows: readonly string[]): void {
+  console.log(`${title}\n`);
+  console.log("| responder | offered req/s | generator achieved req/s | requests received | replies sent | loss |");
+  console.log("|---|---|---|---|---|---|");
+  for (const r of rows) console.log(r);
 }
 
 async function replyRate(): Promise<void> {
@@ -85,13 +96,101 @@ async function replyRate(): Promise<void> {
       await rateRun(lab, a, b, label, rows);
       await ann.stop("SIGTERM");
     }
-    console.log("## Reply rate and latency, 1,000 held addresses (512 IPv4 targeted), one veth, 2 s per rate\n");
-    console.log("| responder | offered req/s | generator achieved req/s | requests received | replies sent | loss |");
-    console.log("|---|---|---|---|---|---|");
-    for (const r of rows) console.log(r);
+    printRateTable("## Reply rate and latency, 1,000 held addresses (512 IPv4 targeted), one veth, 2 s per rate", rows);
     console.log("");
   } finally {
     lab.teardownSync();
+  }
+}
+
+/** Sums lbctl_announce_api_requests_total and reads lbctl_announce_addresses from /metrics in ns. */
+async function scrapeAnnouncer(lab: NetnsLab, ns: string, port: number): Promise<{ requests: number; addresses: number }> {
+  const r = await lab.exec(ns, ["curl", "-sS", "--max-time", "2", `http://127.0.0.1:${port}/metrics`]);
+  let requests = 0;
+  for (const m of r.stdout.matchAll(/^lbctl_announce_api_requests_total\{[^}]*\} (\d+)$/gm)) requests += Number(m[1]);
+  const addresses = Number(/^lbctl_announce_addresses (\d+)$/m.exec(r.stdout)?.[1] ?? 0);
+  return { requests, addresses };
+}
+
+/** CPU seconds (user + system) of the `lbctl announce` node process running in namespace ns. */
+function announcerCpuSeconds(ns: string): number {
+  const pids = execFileSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).split("\n").filter(Boolean);
+  for (const pid of pids) {
+    let cmd = "";
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (!cmd.includes("announce") || cmd.startsWith("timeout")) continue;
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime: fields 14 and 15, in 1/100 s
+  }
+  return NaN;
+}
+
+async function clusterReplyRate(): Promise<void> {
+  const lab = NetnsLab.create("bench-cr");
+  const srv = await startTestApiServer();
+  try {
+    const { a, b } = await twoHosts(lab);
+    srv.store.put({ apiVersion: "v1", kind: "Node", metadata: { name: "n1" } });
+    srv.store.put({ apiVersion: "cilium.io/v2alpha1", kind: "CiliumL2AnnouncementPolicy", metadata: { name: "all" }, spec: { loadBalancerIPs: true } });
+    // The same 1,000 addresses as the standalone run, one Service each.
+    for (const [i, ip] of [...v4, ...v6].entries()) {
+      srv.store.put({ apiVersion: "v1", kind: "Service", metadata: { name: `s${i}`, namespace: "default" }, spec: { type: "LoadBalancer" }, status: { loadBalancer: { ingress: [{ ip }] } } });
+    }
+    const kc = srv.kubeconfigPath();
+    const bridge = await bridgeApi(lab, srv.port, [b]);
+    const rows: string[] = [];
+    const api: string[] = [];
+    // Reference under the same load: standalone, the same 1,000 addresses from a file.
+    const file = join(tmp, "vips-cluster");
+    writeFileSync(file, [...v4, ...v6].join("\n") + "\n");
+    {
+      const ann = startAnnouncer(lab, b, ["-i", "^vB$", "-f", file, "--no-probe", "--gratuitous-count", "0", "--log-level", "warn"]);
+      await sleep(2500);
+      const c0 = announcerCpuSeconds(b);
+      await sleep(10_000);
+      const idle = (announcerCpuSeconds(b) - c0) * 100;
+      await rateRun(lab, a, b, "lbctl standalone (reference)", rows);
+      api.push(`| standalone (reference) | 1000 | — | 0 | ${idle.toFixed(1)} ms/s |`);
+      await ann.stop("SIGTERM");
+    }
+    for (const election of ["membership", "per-address"] as const) {
+      const port = 9476;
+      const ann = lab.startLbctl(b, ["announce", "--kubeconfig", kc, "--node-name", "n1", "--lease-namespace", "kube-system", "--election", election, "-i", "^vB$", "--gratuitous-count", "0", "--log-level", "warn", "--metrics-addr", `127.0.0.1:${port}`], { env: {}, maxSeconds: 240 });
+      const t0 = performance.now();
+      let held = 0;
+      while (performance.now() - t0 < 90_000) {
+        held = await scrapeAnnouncer(lab, b, port).then((x) => x.addresses, () => 0);
+        if (held >= 1000) break;
+        await sleep(500);
+      }
+      const settleS = (performance.now() - t0) / 1000;
+      await sleep(2000);
+      // The election's own cost with no traffic: renewals and watch events.
+      const c0 = announcerCpuSeconds(b);
+      await sleep(10_000);
+      const idle = (announcerCpuSeconds(b) - c0) * 100;
+      const before = await scrapeAnnouncer(lab, b, port);
+      const r0 = performance.now();
+      await rateRun(lab, a, b, `lbctl cluster, --election ${election}`, rows);
+      const after = await scrapeAnnouncer(lab, b, port);
+      console.error(rows.slice(-7).join("\n"));
+      console.error(`${election}: held ${held} (${after.addresses} after the runs), API requests ${after.requests - before.requests}`);
+      const perMin = (after.requests - before.requests) * 60_000 / (performance.now() - r0);
+      api.push(`| ${election} | ${held} | ${settleS.toFixed(1)} s | ${Math.round(perMin).toLocaleString("en")} | ${idle.toFixed(1)} ms/s |`);
+      await ann.stop("SIGTERM");
+    }
+    printRateTable("## Reply rate in cluster mode, 1,000 addresses (one Service each) held by one announcer, defaults 15s/5s/2s", rows);
+    console.log("\n| election | addresses held | time to hold all | API requests/min during the rate runs | announcer CPU with no traffic (10 s) |\n|---|---|---|---|---|");
+    for (const r of api) console.log(r);
+    console.log("");
+    await bridge.close();
+  } finally {
+    lab.teardownSync();
+    await srv.close();
   }
 }
 
@@ -233,6 +332,7 @@ async function fetchLeases(srv: Awaited<ReturnType<typeof startTestApiServer>>):
 }
 
 if (!skip.has("--skip-rate")) await replyRate();
+if (!skip.has("--skip-cluster-rate")) await clusterReplyRate();
 if (!skip.has("--skip-failover")) await failover();
 if (!skip.has("--skip-api")) await apiLoad();
 process.exit(0);

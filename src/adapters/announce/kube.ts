@@ -72,7 +72,7 @@ export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Pr
     // Expiry is judged from when a change arrived, and a released Lease (SIGTERM handover) is
     // acted on at once rather than at the next retry.
     const name = (obj?.["metadata"] as { name?: string } | undefined)?.name;
-    if (members) members.leaseChanged();
+    if (members) members.leaseChanged(obj);
     else if (obj && name) controller?.leaseChanged(name, toStoredLease(obj as LeaseObject));
   }, o.log);
   const reflectors = [services, slices, nodes, policies, leases];

@@ -2,13 +2,15 @@
 // period and rewritten at once when its claims change; every node computes the owners of all
 // addresses from the member Leases it watches (core/announce/membership.ts) and answers as
 // core/announce/handover.ts allows. API cost: one write per announcer per retry period plus the
-// writes changes need, whatever the number of addresses.
+// writes changes need, whatever the number of addresses. CPU cost per watch event: what the event
+// changes (core/announce/handover-state.ts): a heartbeat that changes nothing relevant looks at
+// no address.
 import { planGroups, type AddressGroup, type PolicyProblem } from "../../core/announce/policy.ts";
 import type { LeaseTiming } from "../../core/announce/lease.ts";
-import { computeOwners, servablePolicies, type MemberView } from "../../core/announce/membership.ts";
-import { decideHandover, NO_WRITES, peerExpiresAt, peerLive, recordWrite, type OwnWrites, type PeerLease } from "../../core/announce/handover.ts";
-import { formatMemberAnnotations, isMemberLeaseName, memberLeaseName, NODE_WEIGHT_LABEL, parseMemberAnnotations, parseWeight } from "../../core/announce/lease-record.ts";
-import { leaseSpec, toStoredLease, type LeaseObject } from "../../core/announce/objects.ts";
+import { servablePolicies } from "../../core/announce/membership.ts";
+import { HandoverState, memberLeaseView, type ClaimsSnapshot, type HandoverWork } from "../../core/announce/handover-state.ts";
+import { ANNOTATION_MEMBER_CLAIMS, formatMemberAnnotations, isMemberLeaseName, memberLeaseName, NODE_WEIGHT_LABEL, parseWeight } from "../../core/announce/lease-record.ts";
+import { leaseSpec, type LeaseObject } from "../../core/announce/objects.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
 import { isConflict } from "../kube/errors.ts";
 import { RESOURCES, type Kube, type KubeObject } from "../kube/types.ts";
@@ -35,55 +37,87 @@ export interface MembershipSnapshot extends ClusterSnapshot {
   readonly hasLocalEndpoint: (serviceKey: string, node: string) => boolean;
 }
 
+/** How long membership changes are gathered into one owner pass (well under a watch's lag budget). */
+const OWNER_PASS_DELAY_MS = 20;
+
 export class MembershipController {
   private snapshot: MembershipSnapshot | undefined;
   private readonly name: string;
-  private writes: OwnWrites = NO_WRITES;
+  private readonly state: HandoverState;
   /** resourceVersion of our own successful writes → send time (to judge what the watch shows). */
   private readonly sentAtOfRv = new Map<string, number>();
-  /** Lease name → resourceVersion and local time first seen. */
-  private readonly observed = new Map<string, { rv: string; at: number }>();
   private rv: string | undefined;
-  private claims: string[] = [];
-  private published = "";
   private held = new Map<string, readonly string[]>();
   private local: AddressGroup[] = [];
-  private owners = new Map<string, string>();
+  private problems: PolicyProblem[] = [];
   private timer: NodeJS.Timeout | undefined;
   private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private ownersTimer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
   private again = false;
   private stopped = false;
   private problemsSeen = "";
   private lastError = "";
-  private healthy = false;
+  /** What held and the annotations were last built from (rebuilt only when these move). */
+  private heldFrom = { answer: -1, plan: -1 };
+  private annotationsFrom = "";
+  private annotations: Record<string, string> = {};
+  private annotationsText = "";
+  private claimsOfAnnotations: ClaimsSnapshot = { version: -1, claims: [] };
+  private published = "";
+  private self = { policies: [] as string[], weight: 1, interfaces: "" };
+  private plan: { snap: MembershipSnapshot; up: string; version: number; mine: ReturnType<typeof planGroups> } | undefined;
 
   constructor(private readonly d: MembershipDeps) {
     this.name = memberLeaseName(d.identity);
+    this.state = new HandoverState(d.identity, d.timing, { deferOwners: true });
   }
 
   update(snapshot: MembershipSnapshot): readonly PolicyProblem[] {
     if (this.stopped) return [];
-    if (this.snapshot === undefined) {
+    const first = this.snapshot === undefined;
+    if (first) {
       this.d.log.info("joining membership", { lease: this.name, node: this.d.identity });
       this.schedule(0);
     }
     this.snapshot = snapshot;
-    const problems = this.evaluate();
-    return problems;
+    this.refreshLocal();
+    // Lease events before the first snapshot were not looked at: read them all now.
+    if (first) this.resyncLeases();
+    this.output();
+    return this.problems;
   }
 
-  /** A Lease changed on the watch (or the first list arrived). */
-  leaseChanged(): void {
-    if (!this.stopped && this.snapshot) this.evaluate();
+  /**
+   * A Lease changed on the watch: `changed` is the object of the event (the cache holds its
+   * current copy, or none after a deletion); undefined after a (re)list: read them all.
+   */
+  leaseChanged(changed?: KubeObject): void {
+    if (this.stopped || this.snapshot === undefined) return;
+    if (changed === undefined) this.resyncLeases();
+    else {
+      const name = (changed["metadata"] as { name?: string } | undefined)?.name ?? "";
+      if (!isMemberLeaseName(name)) return;
+      this.leaseNamed(name);
+    }
+    this.output();
   }
 
   relink(): void {
-    if (this.snapshot) this.evaluate();
+    if (this.stopped || this.snapshot === undefined) return;
+    this.refreshLocal();
+    this.output();
+  }
+
+  /** Owner passes and address decisions so far (the bench shows that heartbeats do none). */
+  work(): Readonly<HandoverWork> {
+    return this.state.work;
   }
 
   groups(): { group: AddressGroup; leading: boolean; owner: string | undefined }[] {
-    return this.local.map((g) => ({ group: g, leading: this.held.has(g.ip), owner: this.owners.get(g.ip) }));
+    const owners = this.state.owners;
+    return this.local.map((g) => ({ group: g, leading: this.held.has(g.ip), owner: owners.get(g.ip) }));
   }
 
   /** SIGTERM: stop answering everything, then delete our member Lease (others take over at once). */
@@ -92,6 +126,7 @@ export class MembershipController {
     this.d.engine.setHeld(new Map());
     if (this.timer) clearTimeout(this.timer);
     if (this.wake) clearTimeout(this.wake);
+    if (this.ownersTimer) clearTimeout(this.ownersTimer);
     await Promise.race([this.inflight, new Promise((r) => setTimeout(r, 1000).unref())]);
     try {
       await this.d.kube.delete(RESOURCES.leases, this.name, this.d.namespace);
@@ -102,10 +137,10 @@ export class MembershipController {
     this.d.metrics.set("lbctl_announce_leases_held", {}, 0);
   }
 
-  /** Recomputes owners and what to answer from the snapshot and the watched member Leases. */
-  private evaluate(): PolicyProblem[] {
+  /** The snapshot or the local interfaces moved: re-plan (only if either really changed). */
+  private refreshLocal(): void {
     const snap = this.snapshot;
-    if (snap === undefined || this.stopped) return [];
+    if (snap === undefined) return;
     const now = this.d.now();
     const up = this.d.engine.interfaces().filter((l) => l.up).map((l) => l.name);
     const node = snap.node ?? { name: this.d.identity, labels: {} };
@@ -113,91 +148,105 @@ export class MembershipController {
     if (this.plan?.snap !== snap || this.plan.up !== key) {
       const mine = planGroups({ policies: snap.policies, services: snap.services, node, interfaces: up, hasLocalEndpoint: (k) => snap.localEndpoints.has(k) });
       const all = planGroups({ policies: snap.policies, services: snap.services }).groups;
-      const local = new Set(snap.services.filter((x) => x.externalTrafficPolicy === "Local").map((x) => `${x.namespace}/${x.name}`));
-      this.plan = { snap, up: key, mine, all, local };
+      const localServices = new Set(snap.services.filter((x) => x.externalTrafficPolicy === "Local").map((x) => `${x.namespace}/${x.name}`));
+      this.plan = { snap, up: key, version: (this.plan?.version ?? 0) + 1, mine };
+      this.local = mine.groups;
+      this.problems = mine.problems;
+      this.report(mine.problems);
+      const policies = snap.node === undefined ? [] : servablePolicies(snap.policies, node, up);
+      const weight = parseWeight(node.labels[NODE_WEIGHT_LABEL]).weight;
+      const interfaces = up.map((i) => ({ interface: i, mac: this.d.engine.macOf(i) ?? "" })).filter((x) => x.mac !== "");
+      this.self = { policies, weight, interfaces: JSON.stringify(interfaces) };
+      const candidates = new Set(mine.groups.filter((g) => g.candidate).map((g) => g.ip));
+      this.state.setPlan({ groups: all, localServices, hasLocalEndpoint: snap.hasLocalEndpoint, candidates }, { weight, policies }, now);
     }
-    const { mine, all, local } = this.plan;
-    this.report(mine.problems);
-    this.local = mine.groups;
-    const myPolicies = snap.node === undefined ? [] : servablePolicies(snap.policies, node, up);
-    const weight = parseWeight(node.labels[NODE_WEIGHT_LABEL]).weight;
-
-    const peers: PeerLease[] = [];
-    const members: MemberView[] = [{ identity: this.d.identity, weight, policies: new Set(myPolicies) }];
-    let ownSeen: { claims: ReadonlySet<string>; sentAt: number } | undefined;
-    let nextExpiry = Infinity;
-    const seen = new Set<string>();
-    for (const obj of this.d.leases().values()) {
-      const l = obj as LeaseObject;
-      const name = l.metadata?.name ?? "";
-      if (!isMemberLeaseName(name)) continue;
-      seen.add(name);
-      const rv = l.metadata?.resourceVersion ?? "";
-      const o = this.observed.get(name);
-      const at = o !== undefined && o.rv === rv ? o.at : now;
-      if (o === undefined || o.rv !== rv) this.observed.set(name, { rv, at });
-      const { record } = toStoredLease(l);
-      const ann = parseMemberAnnotations(l.metadata?.annotations);
-      if (name === this.name) {
-        const sentAt = this.sentAtOfRv.get(rv);
-        if (sentAt !== undefined) ownSeen = { claims: new Set(ann.claims), sentAt };
-        continue;
-      }
-      const p: PeerLease = { identity: record.holderIdentity || name, holder: record.holderIdentity, leaseDurationSeconds: record.leaseDurationSeconds, observedAt: at, claims: new Set(ann.claims) };
-      if (p.identity === this.d.identity) continue;
-      peers.push(p);
-      if (peerLive(p, now)) {
-        members.push({ identity: p.identity, weight: ann.weight, policies: new Set(ann.policies) });
-        nextExpiry = Math.min(nextExpiry, peerExpiresAt(p));
-      }
-    }
-    for (const k of this.observed.keys()) if (!seen.has(k)) this.observed.delete(k);
-
-    // Renewals do not change the members' identities, weights or policies: reuse the owners.
-    const sig = JSON.stringify(members.map((m) => [m.identity, m.weight, [...m.policies]]).sort());
-    if (this.ownerCache?.plan !== this.plan || this.ownerCache.sig !== sig) {
-      this.ownerCache = { plan: this.plan, sig, owners: computeOwners({ groups: all, members, localServices: local, hasLocalEndpoint: snap.hasLocalEndpoint }).owners };
-    }
-    const owners = this.ownerCache.owners;
-    this.owners = owners;
-    const decision = decideHandover({ identity: this.d.identity, now, timing: this.d.timing, writes: this.writes, ownSeen, peers, owners, answering: new Set(this.held.keys()) });
-    this.healthy = decision.healthy;
-    // Answer only addresses also selected here with an interface up (the local plan).
-    const held = new Map<string, readonly string[]>();
-    for (const g of mine.groups) if (g.candidate && decision.answer.has(g.ip)) held.set(g.ip, g.interfaces);
-    this.setHeld(held);
-
-    const candidates = new Set(mine.groups.filter((g) => g.candidate).map((g) => g.ip));
-    const claims = decision.claims.filter((ip) => candidates.has(ip));
-    const interfaces = up.map((i) => ({ interface: i, mac: this.d.engine.macOf(i) ?? "" })).filter((x) => x.mac !== "");
-    this.claims = claims;
-    this.annotations = formatMemberAnnotations({ policies: myPolicies, weight, claims, interfaces });
-    if (JSON.stringify(this.annotations) !== this.published) this.schedule(0); // a change: write now, not at the next renew
-    this.arm(nextExpiry, now);
-    return mine.problems;
   }
 
-  private annotations: Record<string, string> = {};
-  private ownerCache: { plan: unknown; sig: string; owners: Map<string, string> } | undefined;
-  private plan: { snap: MembershipSnapshot; up: string; mine: ReturnType<typeof planGroups>; all: AddressGroup[]; local: Set<string> } | undefined;
+  /** Every member Lease in the cache, and the deletions since (a relist, or the first snapshot). */
+  private resyncLeases(): void {
+    this.state.batch(() => {
+      const names = new Set<string>();
+      for (const obj of this.d.leases().values()) {
+        const name = (obj["metadata"] as { name?: string } | undefined)?.name ?? "";
+        if (!isMemberLeaseName(name)) continue;
+        names.add(name);
+        this.leaseNamed(name);
+      }
+      if (!names.has(this.name)) this.leaseNamed(this.name);
+      for (const n of this.state.peerNames()) if (!names.has(n)) this.state.peer(n, undefined, this.d.now());
+    });
+  }
 
-  /** Re-evaluate when our renew deadline passes or a peer's Lease expires on our clock. */
-  private arm(nextExpiry: number, now: number): void {
+  /** One member Lease, as the cache holds it now. */
+  private leaseNamed(name: string): void {
+    const now = this.d.now();
+    const obj = this.d.leases().get(`${this.d.namespace}/${name}`) as LeaseObject | undefined;
+    if (name !== this.name) {
+      this.state.peer(name, obj === undefined ? undefined : memberLeaseView(obj), now);
+      return;
+    }
+    // Our own Lease counts only as one of our writes (its send time known): rule 3 of handover.ts.
+    const sentAt = obj === undefined ? undefined : this.sentAtOfRv.get(obj.metadata?.resourceVersion ?? "");
+    this.state.ownSeen(sentAt === undefined ? undefined : { sentAt, claimsText: obj?.metadata?.annotations?.[ANNOTATION_MEMBER_CLAIMS] ?? "" }, now);
+  }
+
+  /** Applies the state's results: held addresses, what to publish, the expiry timer. Cheap when nothing moved. */
+  private output(): void {
+    const st = this.state;
+    const planVersion = this.plan?.version ?? 0;
+    if (st.answerVersion !== this.heldFrom.answer || planVersion !== this.heldFrom.plan) {
+      this.heldFrom = { answer: st.answerVersion, plan: planVersion };
+      // Answer only addresses also selected here with an interface up (the local plan).
+      const held = new Map<string, readonly string[]>();
+      for (const g of this.local) if (g.candidate && st.answer.has(g.ip)) held.set(g.ip, g.interfaces);
+      this.setHeld(held);
+    }
+    this.d.metrics.set("lbctl_announce_leases_held", {}, this.held.size > 0 || st.healthy ? 1 : 0);
+    const from = `${st.claimsVersion}\u0000${this.self.policies.join(",")}\u0000${this.self.weight}\u0000${this.self.interfaces}`;
+    if (from !== this.annotationsFrom) {
+      this.annotationsFrom = from;
+      this.claimsOfAnnotations = st.claimsSnapshot();
+      const interfaces = JSON.parse(this.self.interfaces) as { interface: string; mac: string }[];
+      this.annotations = formatMemberAnnotations({ policies: this.self.policies, weight: this.self.weight, claims: this.claimsOfAnnotations.claims, interfaces });
+      this.annotationsText = JSON.stringify(this.annotations);
+      if (this.annotationsText !== this.published) this.schedule(0); // a change: write now, not at the next renew
+    }
+    this.arm();
+    if (this.state.ownersStale && this.ownersTimer === undefined && !this.stopped) {
+      // Membership changed: one owner pass for the whole burst (joins at startup, a rollout).
+      this.ownersTimer = setTimeout(() => {
+        this.ownersTimer = undefined;
+        if (this.stopped) return;
+        this.state.refreshOwners(this.d.now());
+        this.output();
+      }, OWNER_PASS_DELAY_MS);
+    }
+  }
+
+  /** One timer: when our renew deadline passes or a peer's Lease expires on our clock. */
+  private arm(): void {
+    const at = this.state.nextWakeAt();
+    if (at === this.wakeAt) return;
     if (this.wake) clearTimeout(this.wake);
-    const deadline = this.writes.lastSentAt === undefined ? Infinity : this.writes.lastSentAt + this.d.timing.renewDeadlineMs;
-    const at = Math.min(nextExpiry, this.healthy ? deadline : Infinity);
-    if (at === Infinity) return;
-    this.wake = setTimeout(() => this.evaluate(), Math.max(1, at - now + 1));
+    this.wake = undefined;
+    this.wakeAt = at;
+    if (at === Infinity || this.stopped) return;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.wakeAt = Infinity;
+      if (this.stopped) return;
+      this.state.tick(this.d.now());
+      this.output();
+    }, Math.max(1, at - this.d.now() + 1));
   }
 
   private setHeld(next: Map<string, readonly string[]>): void {
     const before = this.held;
     if (next.size === before.size && [...next].every(([ip, ifs]) => before.get(ip)?.join(",") === ifs.join(","))) return; // unchanged: no engine work
     for (const ip of next.keys()) if (!before.has(ip)) this.d.log.info("answering", { ip, interfaces: next.get(ip), lease: this.name });
-    for (const ip of before.keys()) if (!next.has(ip)) this.d.log.info("not answering", { ip, owner: this.owners.get(ip) ?? "<none>", healthy: this.healthy });
+    for (const ip of before.keys()) if (!next.has(ip)) this.d.log.info("not answering", { ip, owner: this.state.owners.get(ip) ?? "<none>", healthy: this.state.healthy });
     this.held = next;
     this.d.engine.setHeld(next);
-    this.d.metrics.set("lbctl_announce_leases_held", {}, next.size > 0 || this.healthy ? 1 : 0);
   }
 
   private schedule(ms: number): void {
@@ -222,8 +271,8 @@ export class MembershipController {
   private async write(): Promise<void> {
     if (this.stopped || this.snapshot === undefined) return;
     const sentAt = this.d.now();
-    const claims = this.claims;
-    const text = JSON.stringify(this.annotations);
+    const claims = this.claimsOfAnnotations;
+    const text = this.annotationsText;
     const durationS = Math.max(1, Math.round(this.d.timing.leaseDurationMs / 1000));
     const body = (rv: string | undefined): KubeObject => ({
       apiVersion: "coordination.k8s.io/v1", kind: "Lease",
@@ -243,8 +292,10 @@ export class MembershipController {
       this.rv = rv;
       this.sentAtOfRv.set(rv, sentAt);
       if (this.sentAtOfRv.size > 64) this.sentAtOfRv.delete(this.sentAtOfRv.keys().next().value!);
-      this.writes = recordWrite(this.writes, claims, sentAt, this.d.timing);
       this.published = text;
+      this.state.wrote(claims, sentAt, this.d.now());
+      // The watch echo of this write may have arrived before its answer: look at our copy again.
+      this.leaseNamed(this.name);
       if (this.lastError !== "") this.d.log.info("member lease renewed again", { lease: this.name });
       this.lastError = "";
     } catch (err) {
@@ -256,7 +307,7 @@ export class MembershipController {
         this.lastError = msg;
       }
     }
-    this.evaluate();
+    if (!this.stopped) this.output();
   }
 
   private report(problems: readonly PolicyProblem[]): void {

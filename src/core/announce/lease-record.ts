@@ -154,13 +154,27 @@ export function formatMemberAnnotations(m: MemberAnnotations): Record<string, st
   };
 }
 
-/** Reads a member Lease's annotations; malformed entries are dropped (claims are canonicalised). */
-export function parseMemberAnnotations(a: Readonly<Record<string, string>> | undefined): MemberAnnotations {
-  const list = (k: string): string[] => (a?.[k] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+/** A comma-separated annotation value as its non-empty, trimmed items. */
+function commaList(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/** The policies of a member Lease's `lbctl.io/policies` value. */
+export function parseMemberPolicies(text: string | undefined): string[] {
+  return commaList(text);
+}
+
+/** The claims of a member Lease's `lbctl.io/claims` value, canonicalised; malformed ones dropped. */
+export function parseMemberClaims(text: string | undefined): string[] {
   const claims: string[] = [];
-  for (const c of list(ANNOTATION_MEMBER_CLAIMS)) {
+  for (const c of commaList(text)) {
     const ip = canonicalIp(c, { refuseMapped: true });
     if (ip !== undefined) claims.push(ip);
   }
-  return { policies: list(ANNOTATION_MEMBER_POLICIES), weight: parseWeight(a?.[ANNOTATION_MEMBER_WEIGHT]).weight, claims, interfaces: parseInterfaces(a?.[ANNOTATION_INTERFACES]) };
+  return claims;
+}
+
+/** Reads a member Lease's annotations; malformed entries are dropped (claims are canonicalised). */
+export function parseMemberAnnotations(a: Readonly<Record<string, string>> | undefined): MemberAnnotations {
+  return { policies: parseMemberPolicies(a?.[ANNOTATION_MEMBER_POLICIES]), weight: parseWeight(a?.[ANNOTATION_MEMBER_WEIGHT]).weight, claims: parseMemberClaims(a?.[ANNOTATION_MEMBER_CLAIMS]), interfaces: parseInterfaces(a?.[ANNOTATION_INTERFACES]) };
 }

@@ -30,13 +30,21 @@ export interface PlacementKey {
 /** Spread bound: ε = 0.025 gives max/min ≤ 1.085 for equal weights and many keys over 3 nodes. */
 export const DEFAULT_BALANCE_EPSILON = 0.025;
 
-/** FNV-1a over the UTF-16 code units with a seed, then murmur3's finaliser: 32 well-mixed bits. */
-export function hash32(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
+const FNV_BASIS = 0x811c9dc5;
+const SEED_HI = 0x9e3779b9;
+const SEED_LO = 0x7f4a7c15;
+
+/** FNV-1a over the UTF-16 code units, continuing from state h (so a common prefix is hashed once). */
+function fnv(h: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+/** murmur3's finaliser. */
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -45,17 +53,37 @@ export function hash32(text: string, seed: number): number {
   return h >>> 0;
 }
 
+/** FNV-1a over the UTF-16 code units with a seed, then murmur3's finaliser: 32 well-mixed bits. */
+export function hash32(text: string, seed: number): number {
+  return fmix(fnv((FNV_BASIS ^ seed) >>> 0, text));
+}
+
 /** u in (0,1) with 53 bits from two independent 32-bit hashes. */
-function unit(text: string): number {
-  const hi = hash32(text, 0x9e3779b9) >>> 11; // 21 bits
-  const lo = hash32(text, 0x7f4a7c15); // 32 bits
-  return (hi * 4294967296 + lo + 0.5) / 9007199254740992;
+function unitOf(hi: number, lo: number): number {
+  return ((hi >>> 11) * 4294967296 + lo + 0.5) / 9007199254740992; // 21 + 32 bits
 }
 
 /** Weighted rendezvous score of a member for a key: higher wins. */
 export function score(key: string, m: Member): number {
   if (!(m.weight > 0)) return -Infinity;
-  return -m.weight / Math.log(unit(`${m.identity}\u0000${key}`));
+  const text = `${m.identity}\u0000${key}`;
+  return -m.weight / Math.log(unitOf(hash32(text, SEED_HI), hash32(text, SEED_LO)));
+}
+
+/** score() with the member's part of the hash done once: the FNV states after "identity\0". */
+interface Scorer {
+  readonly m: Member;
+  readonly hi: number;
+  readonly lo: number;
+}
+
+function scorer(m: Member): Scorer {
+  const prefix = `${m.identity}\u0000`;
+  return { m, hi: fnv((FNV_BASIS ^ SEED_HI) >>> 0, prefix), lo: fnv((FNV_BASIS ^ SEED_LO) >>> 0, prefix) };
+}
+
+function scoreWith(s: Scorer, key: string): number {
+  return -s.m.weight / Math.log(unitOf(fmix(fnv(s.hi, key)), fmix(fnv(s.lo, key))));
 }
 
 /** Eligible members best first (score, then identity for an exact tie). */
@@ -85,16 +113,33 @@ export function placeKeys(keys: readonly PlacementKey[], epsilon: number = DEFAU
   const cap = new Map<string, number>();
   for (const [id, w] of weights) cap.set(id, Math.ceil((1 + epsilon) * placeable.length * w / total));
   const load = new Map<string, number>();
-  const order = [...placeable].sort((a, b) => {
-    const ha = hash32(a.key, 0x1b873593);
-    const hb = hash32(b.key, 0x1b873593);
-    return ha - hb || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  });
+  // Each key's position hash once, not twice per comparison (the sort was half of a pass).
+  const order = placeable.map((k) => ({ k, h: hash32(k.key, 0x1b873593) })).sort((a, b) => a.h - b.h || (a.k.key < b.k.key ? -1 : a.k.key > b.k.key ? 1 : 0));
   const out = new Map<string, string>();
-  for (const k of order) {
-    const ranked = rank(k.key, k.eligible);
-    // Eligibility can leave a member's capacity out of reach: then the best one takes it anyway.
-    const pick = ranked.find((m) => (load.get(m.identity) ?? 0) < (cap.get(m.identity) ?? 0)) ?? ranked[0];
+  const scorers = new Map<Member, Scorer>();
+  for (const { k } of order) {
+    // rank()'s first member with room, found in one scan (no sort, no arrays): best score, then
+    // the smaller identity on an exact tie. Eligibility can leave a member's capacity out of
+    // reach: then the best one takes it anyway.
+    let best: Member | undefined;
+    let bestScore = -Infinity;
+    let free: Member | undefined;
+    let freeScore = -Infinity;
+    for (const m of k.eligible) {
+      if (!(m.weight > 0)) continue;
+      let sc = scorers.get(m);
+      if (sc === undefined) scorers.set(m, (sc = scorer(m)));
+      const v = scoreWith(sc, k.key);
+      if (best === undefined || v > bestScore || (v === bestScore && m.identity < best.identity)) {
+        best = m;
+        bestScore = v;
+      }
+      if ((load.get(m.identity) ?? 0) < (cap.get(m.identity) ?? 0) && (free === undefined || v > freeScore || (v === freeScore && m.identity < free.identity))) {
+        free = m;
+        freeScore = v;
+      }
+    }
+    const pick = free ?? best;
     if (pick === undefined) continue;
     load.set(pick.identity, (load.get(pick.identity) ?? 0) + 1);
     out.set(k.key, pick.identity);
@@ -191,6 +236,12 @@ export function computeOwners(input: OwnerInput): Ownership {
   const ipsOfKey = new Map<string, string[]>();
   const el = (g: Pick<AddressGroup, "services" | "policies">): MemberView[] => input.members.filter((m) => eligibleFor(g, m, input.localServices, input.hasLocalEndpoint));
   for (const [k, gs] of byKey) {
+    if (gs.length === 1) {
+      // One address (the usual case): its own eligible members, no intersection to build.
+      placement.push({ key: k, eligible: el(gs[0]!) });
+      ipsOfKey.set(k, [gs[0]!.ip]);
+      continue;
+    }
     const sets = gs.map((g) => new Set(el(g).map((m) => m.identity)));
     const all = input.members.filter((m) => sets.every((s) => s.has(m.identity)));
     if (all.length > 0 || gs.every((_, i) => (sets[i]?.size ?? 0) === 0)) {

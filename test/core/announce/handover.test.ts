@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { decideHandover, NO_WRITES, peerLive, recordWrite, type HandoverTiming, type OwnWrites, type PeerLease } from "../../../src/core/announce/handover.ts";
 import { computeOwners, type MemberView } from "../../../src/core/announce/membership.ts";
+import { HandoverState, type ClaimsSnapshot } from "../../../src/core/announce/handover-state.ts";
+import { formatMemberAnnotations } from "../../../src/core/announce/lease-record.ts";
 
 const T: HandoverTiming = { leaseDurationMs: 3000, renewDeadlineMs: 1000 };
 const peer = (identity: string, claims: string[], observedAt = 0, holder = identity): PeerLease => ({ identity, holder, leaseDurationSeconds: 3, observedAt, claims: new Set(claims) });
@@ -55,7 +57,9 @@ interface SimNode {
   cursor: number;
   view: Map<string, { rec: Rec; observedAt: number }>;
   writes: OwnWrites;
-  inflight?: { sentAt: number; claims: string[]; applied: boolean; failed: boolean } | undefined;
+  inflight?: { sentAt: number; claims: string[]; snap?: ClaimsSnapshot | undefined; applied: boolean; failed: boolean } | undefined;
+  /** Incremental mode: the node's HandoverState, fed the same events. */
+  state?: HandoverState | undefined;
   nextWriteAt: number;
   answer: Set<string>;
   partitionUntil: number;
@@ -65,14 +69,26 @@ type Event = { at: number; kind: "crash" | "term" | "join" | "partition"; node: 
 const IPS = Array.from({ length: 12 }, (_, i) => `192.0.2.${10 + i}`);
 const GROUPS = IPS.map((ip, i) => ({ ip, services: [`default/svc-${i % 10}`], policies: ["all"] })); // two shared pairs
 
-function simulate(nodeCount: number, initial: number, events: readonly Event[], seed: number): { overlaps: number; unanswered: string[]; moves: number } {
+const ALL_IPS = new Set(IPS);
+const annotationsOf = (rec: Rec): Record<string, string> => formatMemberAnnotations({ policies: ["all"], weight: 1, claims: rec.claims, interfaces: [] });
+
+/**
+ * "incremental": every node also runs a HandoverState on the same events (watch deliveries,
+ * write results, its timer only when due) and must decide exactly as the from-scratch rule at
+ * every step; the nodes then act on the state's decisions. "deferred": the same with owner
+ * passes deferred to the next step (deferOwners, as the adapter runs it), where owners may be
+ * stale: only the guarantees are checked.
+ */
+function simulate(nodeCount: number, initial: number, events: readonly Event[], seed: number, mode: "scratch" | "incremental" | "deferred" = "scratch"): { overlaps: number; unanswered: string[]; moves: number } {
   let rnd = seed >>> 0;
   const rand = (): number => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 4294967296);
   const log: Ev[] = [];
   const nodes: SimNode[] = Array.from({ length: nodeCount }, (_, i) => ({
     id: `n${i}`, lag: Math.floor(rand() * 40), latency: 1 + Math.floor(rand() * 20), started: i < initial, dead: false, cursor: 0, view: new Map(),
     writes: NO_WRITES, nextWriteAt: 0, answer: new Set(), partitionUntil: -1,
+    state: mode === "scratch" ? undefined : new HandoverState(`n${i}`, T, { deferOwners: mode === "deferred" }),
   }));
+  for (const n of nodes) n.state?.setPlan({ groups: GROUPS, localServices: new Set(), hasLocalEndpoint: () => false, candidates: ALL_IPS }, { weight: 1, policies: ["all"] }, 0);
   const partitioned = (n: SimNode, t: number): boolean => t < n.partitionUntil;
   const decide = (n: SimNode, t: number) => {
     const peers: PeerLease[] = [];
@@ -105,11 +121,21 @@ function simulate(nodeCount: number, initial: number, events: readonly Event[], 
     }
     for (const n of nodes) {
       if (!n.started || n.dead) continue;
-      // The watch comes back a while after the API server does (re-list and backoff).
-      while (t >= n.partitionUntil + 300 && n.cursor < log.length && (log[n.cursor]?.at ?? Infinity) + n.lag <= t) {
-        const ev = log[n.cursor++];
-        if (ev) n.view.set(ev.name, { rec: ev.rec, observedAt: t });
-      }
+      // The watch comes back a while after the API server does (re-list and backoff). The state
+      // takes one step's deliveries as one batch, as the reference decides once per step.
+      const deliver = (): void => {
+        while (t >= n.partitionUntil + 300 && n.cursor < log.length && (log[n.cursor]?.at ?? Infinity) + n.lag <= t) {
+          const rv = n.cursor;
+          const ev = log[n.cursor++];
+          if (ev) n.view.set(ev.name, { rec: ev.rec, observedAt: t });
+          if (ev && n.state) {
+            if (ev.name === n.id) n.state.ownSeen({ sentAt: ev.rec.sentAt, claimsText: ev.rec.claims.join(",") }, t);
+            else n.state.peer(ev.name, { rv: String(rv), holder: ev.rec.holder, leaseDurationSeconds: 3, annotations: annotationsOf(ev.rec) }, t);
+          }
+        }
+      };
+      if (n.state) n.state.batch(deliver);
+      else deliver();
       const f = n.inflight;
       if (f) {
         if (!f.applied && !f.failed && t >= f.sentAt + n.latency) {
@@ -117,15 +143,28 @@ function simulate(nodeCount: number, initial: number, events: readonly Event[], 
           else { f.applied = true; log.push({ at: t, name: n.id, rec: { holder: n.id, claims: f.claims, sentAt: f.sentAt } }); }
         }
         if (t >= f.sentAt + 2 * n.latency + (f.failed ? 300 : 0)) {
-          if (f.applied && !partitioned(n, t)) n.writes = recordWrite(n.writes, f.claims, f.sentAt, T);
+          if (f.applied && !partitioned(n, t)) {
+            n.writes = recordWrite(n.writes, f.claims, f.sentAt, T);
+            if (n.state && f.snap) n.state.wrote(f.snap, f.sentAt, t);
+          }
           n.inflight = undefined;
         }
       }
+      if (n.state?.ownersStale) n.state.refreshOwners(t); // the adapter's short owner-pass timer
+      if (n.state && t >= n.state.nextWakeAt()) n.state.tick(t);
       if (!n.inflight && t >= n.nextWriteAt) {
-        n.inflight = { sentAt: t, claims: decide(n, t).claims, applied: false, failed: false };
+        const snap = n.state?.claimsSnapshot();
+        n.inflight = { sentAt: t, claims: snap ? [...snap.claims] : decide(n, t).claims, snap, applied: false, failed: false };
         n.nextWriteAt = t + 200;
       }
-      n.answer = decide(n, t).answer;
+      const d = decide(n, t);
+      if (n.state && mode === "deferred") n.answer = new Set(n.state.answer);
+      else if (n.state) {
+        assert.deepEqual([...n.state.answer].sort(), [...d.answer].sort(), `${n.id} at ${t}: incremental answer`);
+        assert.deepEqual(n.state.claimsSnapshot().claims, d.claims, `${n.id} at ${t}: incremental claims`);
+        assert.deepEqual([...n.state.waiting.keys()].sort(), [...d.waiting.keys()].sort(), `${n.id} at ${t}: incremental waiting`);
+        n.answer = new Set(n.state.answer);
+      } else n.answer = d.answer;
     }
     for (const ip of IPS) {
       const who = nodes.filter((n) => n.started && !n.dead && n.answer.has(ip));
@@ -143,18 +182,35 @@ function simulate(nodeCount: number, initial: number, events: readonly Event[], 
   return { overlaps, unanswered, moves };
 }
 
-test("simulation: crash, SIGTERM, join, API partition — never two answerers, and one answerer once quiet", () => {
-  const arbEvent = fc.record({
-    at: fc.integer({ min: 500, max: 10_000 }),
-    kind: fc.constantFrom("crash" as const, "term" as const, "join" as const, "partition" as const, "partition" as const),
-    node: fc.integer({ min: 0, max: 4 }),
-    span: fc.integer({ min: 100, max: 5000 }),
-  });
+const arbEvent = fc.record({
+  at: fc.integer({ min: 500, max: 10_000 }),
+  kind: fc.constantFrom("crash" as const, "term" as const, "join" as const, "partition" as const, "partition" as const),
+  node: fc.integer({ min: 0, max: 4 }),
+  span: fc.integer({ min: 100, max: 5000 }),
+});
+
+/** The simulation's guarantees over random event sequences, in one mode. */
+function checkSimulation(mode: Parameters<typeof simulate>[4], numRuns: number): void {
   fc.assert(fc.property(fc.array(arbEvent, { maxLength: 6 }), fc.integer(), (events, seed) => {
-    const r = simulate(5, 3, events, seed);
+    const r = simulate(5, 3, events, seed, mode);
     assert.equal(r.overlaps, 0, "two answerers at once");
     assert.deepEqual(r.unanswered, [], "addresses without exactly one answerer after the quiet period");
-  }), { numRuns: 15 });
+  }), { numRuns });
+}
+
+test("simulation: crash, SIGTERM, join, API partition — never two answerers, and one answerer once quiet", () => {
+  checkSimulation("scratch", 15);
+});
+
+test("simulation with the incremental state (HandoverState): same decisions as from scratch at every step, never two answerers", () => {
+  checkSimulation("incremental", 10);
+  const j = simulate(4, 3, [{ at: 3000, kind: "join", node: 3, span: 0 }], 7, "incremental");
+  assert.equal(j.overlaps, 0);
+  assert.ok(j.moves > 0 && j.moves <= 6, `moves ${j.moves} of ${IPS.length}`);
+});
+
+test("simulation with deferred owner passes (the adapter's mode): never two answerers, one answerer once quiet", () => {
+  checkSimulation("deferred", 10);
 });
 
 test("simulation: a joining node takes over only its share", () => {
