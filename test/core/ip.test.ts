@@ -172,3 +172,21 @@ test("compareIpText: IPv4 before IPv6, numeric, non-addresses last", () => {
   const sorted = ["2001:db8::10", "bogus", "192.0.2.10", "2001:db8::9", "192.0.2.9", "::ffff:192.0.2.1"].sort(compareIpText);
   assert.deepEqual(sorted, ["192.0.2.9", "192.0.2.10", "::ffff:192.0.2.1", "2001:db8::9", "2001:db8::10", "bogus"]);
 });
+
+test("property: the dotted-quad reader agrees with the grammar written as a regular expression", () => {
+  // Four parts 0-255, no leading zeros, nothing else (the rule before the character loop).
+  const reference = (s: string): string | undefined => {
+    const parts = s.split(".");
+    if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+    return parts.map(Number).join(".");
+  };
+  const text = fc.string({ unit: fc.constantFrom("0", "1", "2", "5", "9", ".", ".", "a", " ", "-"), maxLength: 18 });
+  const quad = fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300), fc.constantFrom("", "0", "00")).map(([a, b, c, d, z]) => `${z}${a}.${b}.${c}.${d}`);
+  fc.assert(
+    fc.property(fc.oneof(text, quad), (s) => {
+      const ip = parseIp(s);
+      assert.equal(ip?.family === 4 ? formatIp(ip) : undefined, reference(s), JSON.stringify(s));
+    }),
+    { numRuns: 5000 },
+  );
+});
