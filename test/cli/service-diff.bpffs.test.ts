@@ -29,6 +29,8 @@ const faults: [kind: string, apply: string[]][] = [
   ["orphan-backend", [u(B4, "07000000", "0af40063 0035 11 00 0000 00 00")]],
   ["unexpected-frontend", [u(S4, "0a600063 0050 0000 06 00 0000", "00000000 0000 0009 00 00 0000"), u(R4, "0009", "0a600063 0050")]],
   ["flag-mismatch", [u(S4, MASTER, "00000000 0200 0003 02 00 0000")]],
+  // sessionAffinity (0x10) with a 3 h timeout in the union, on a Service without ClientIP affinity
+  ["flag-mismatch", [u(S4, MASTER, "302a0000 0200 0003 10 00 0000")]],
 ];
 
 test("service diff: consistent maps exit 0; each fault kind is reported once, by name, exit 1", { skip }, async () => {

@@ -17,6 +17,7 @@ export type ProblemKind =
   | "dangling-revnat"
   | "orphan-backend"
   | "flag-mismatch"
+  | "source-range-mismatch"
   | "capacity";
 
 export interface Problem {
@@ -90,6 +91,17 @@ export function diffDatapath(input: DiffInput): Problem[] {
     if (missing.length > 0) gaps.set(k, missing);
   }
   const explained = new Set<string>();
+  // Source-range map entries per family and rev-NAT ID; undefined when the maps are not pinned.
+  let ranges: Map<string, string[]> | undefined;
+  if (actual.sourceRanges) {
+    ranges = new Map();
+    for (const r of actual.sourceRanges) {
+      const id = `${r.family}|${r.revNat}`;
+      const list = ranges.get(id);
+      if (list) list.push(r.cidr);
+      else ranges.set(id, [r.cidr]);
+    }
+  }
 
   const expectedKeys = new Set<string>();
   for (const e of input.expected) {
@@ -108,6 +120,7 @@ export function diffDatapath(input: DiffInput): Problem[] {
       const local = (m.value.flags & SVC_FLAG.EXT_LOCAL_SCOPE) !== 0;
       if (local !== (e.policy === "Local")) problems.push({ kind: "flag-mismatch", subject: k, detail: `${who}: externalTrafficPolicy ${e.policy} but the map entry is ${local ? "" : "not "}Local` });
     }
+    problems.push(...attributeProblems(e, m, k, who, ranges));
     const want = new Set(expectedActive(e));
     if (gaps.has(k)) {
       for (const b of want) explained.add(b);
@@ -151,6 +164,43 @@ export function diffDatapath(input: DiffInput): Problem[] {
     if (c.maxEntries > 0 && c.entries >= c.maxEntries * threshold) problems.push({ kind: "capacity", subject: c.map, detail: `${c.entries} of ${c.maxEntries} entries (${Math.round((100 * c.entries) / c.maxEntries)}%)` });
   }
   return problems;
+}
+
+/** Low 24 bits of a master's union: the session-affinity timeout in seconds (spec §3.3). */
+const AFFINITY_TIMEOUT_MASK = 0xffffff;
+
+/**
+ * Session affinity and source ranges of one frontend against its master entry (spec §11.6): the
+ * flag, the timeout, and the CIDRs of the source-range map. The source-range check is judged on
+ * LoadBalancer frontends, where every Cilium version applies it; on other types only a check the
+ * Service cannot explain (no ranges at all) is reported, since newer agents can apply ranges to
+ * every type (`bpf-lb-source-range-all-types`).
+ */
+function attributeProblems(e: MapEntry, m: ServiceEntry, k: string, who: string, ranges: Map<string, string[]> | undefined): Problem[] {
+  const out: Problem[] = [];
+  const flags = m.value.flags;
+  const affinity = (flags & SVC_FLAG.AFFINITY) !== 0;
+  const wantTimeout = e.service.affinityTimeout;
+  if (affinity !== (wantTimeout !== undefined)) {
+    out.push({ kind: "flag-mismatch", subject: k, detail: `${who}: sessionAffinity ${wantTimeout !== undefined ? "ClientIP" : "None"} but the map entry has ${affinity ? "" : "no "}sessionAffinity` });
+  } else if (wantTimeout !== undefined && (m.value.union & AFFINITY_TIMEOUT_MASK) !== wantTimeout) {
+    out.push({ kind: "flag-mismatch", subject: k, detail: `${who}: session-affinity timeout ${m.value.union & AFFINITY_TIMEOUT_MASK}s in the map, expected ${wantTimeout}s` });
+  }
+  const family = e.family;
+  const want = (e.service.sourceRanges ?? []).filter((c) => (c.includes(":") ? 6 : 4) === family);
+  const checks = (flags & SVC_FLAG.SOURCE_RANGE) !== 0;
+  if (e.type === "LoadBalancer" ? checks !== want.length > 0 : checks && (e.service.sourceRanges ?? []).length === 0) {
+    out.push({ kind: "flag-mismatch", subject: k, detail: `${who}: loadBalancerSourceRanges ${want.length > 0 ? want.join(",") : "unset"} but the map entry ${checks ? "checks" : "does not check"} source ranges` });
+  } else if (checks && ranges) {
+    const have = new Set(ranges.get(`${family}|${m.value.revNat}`) ?? []);
+    const missing = want.filter((c) => !have.has(c)).sort();
+    const wanted = new Set(want);
+    const extra = [...have].filter((c) => !wanted.has(c)).sort();
+    if (missing.length > 0 || extra.length > 0) {
+      out.push({ kind: "source-range-mismatch", subject: k, detail: `${who}: ${[missing.length > 0 ? `missing ${missing.join(",")}` : "", extra.length > 0 ? `unexpected ${extra.join(",")}` : ""].filter(Boolean).join("; ")} in the source-range map (rev-NAT ${m.value.revNat})` });
+    }
+  }
+  return out;
 }
 
 export const problemId = (p: Problem): string => `${p.kind}|${p.subject}|${p.detail}`;

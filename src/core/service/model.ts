@@ -35,6 +35,10 @@ export interface ServiceInfo {
   readonly annotations?: Readonly<Record<string, string>> | undefined;
   /** spec.trafficDistribution (PreferClose, PreferSameZone, PreferSameNode); undefined when unset. */
   readonly trafficDistribution?: string | undefined;
+  /** spec.sessionAffinity ClientIP: its timeout in seconds (default 10800); undefined for None. */
+  readonly affinityTimeout?: number | undefined;
+  /** spec.loadBalancerSourceRanges as canonical CIDRs (host bits masked); undefined when none. */
+  readonly sourceRanges?: readonly string[] | undefined;
 }
 
 export interface Endpoint {

@@ -2,7 +2,7 @@
 // map, the announcer and l2 status (LB-IPAM keeps its own, which reports field paths and lines
 // for `pool check`). Lenient like the agent: a malformed field is dropped with a problem message
 // rather than failing the whole listing.
-import { canonicalIp } from "../ip.ts";
+import { canonicalIp, formatIp, parseCidr } from "../ip.ts";
 import { vipIngressIps, type IngressEntry } from "../kube/ingress.ts";
 import { ENDPOINTSLICE_SERVICE_NAME_LABEL, HEADLESS_SERVICE_LABEL } from "../kube/labels.ts";
 import type { Endpoint, HostPortInfo, NodeInfo, PodInfo, ServiceInfo, ServicePort, SliceInfo, SlicePort, TrafficPolicy } from "./model.ts";
@@ -99,7 +99,32 @@ export function parseService(o: unknown, problems: DecodeProblem[]): ServiceInfo
     loadBalancerClass: typeof spec["loadBalancerClass"] === "string" ? spec["loadBalancerClass"] : undefined,
     ...agentAnnotations(m["annotations"]),
     ...(typeof spec["trafficDistribution"] === "string" ? { trafficDistribution: spec["trafficDistribution"] } : {}),
+    ...sessionAffinity(spec, problems, where),
+    ...sourceRanges(spec, problems, where),
   };
+}
+
+/** Kubernetes' default ClientIP affinity timeout (3 h) and its validation bound (1 day). */
+const DEFAULT_AFFINITY_TIMEOUT = 10800;
+const MAX_AFFINITY_TIMEOUT = 86400;
+
+function sessionAffinity(spec: Obj, problems: DecodeProblem[], object: string): { affinityTimeout?: number } {
+  if (spec["sessionAffinity"] !== "ClientIP") return {};
+  const t = obj(obj(spec["sessionAffinityConfig"])["clientIP"])["timeoutSeconds"];
+  if (t === undefined || t === null) return { affinityTimeout: DEFAULT_AFFINITY_TIMEOUT };
+  if (typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= MAX_AFFINITY_TIMEOUT) return { affinityTimeout: t };
+  problems.push({ object, path: ["spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds"], message: `${JSON.stringify(t)} is not 1-${MAX_AFFINITY_TIMEOUT} seconds; the default ${DEFAULT_AFFINITY_TIMEOUT} is assumed` });
+  return { affinityTimeout: DEFAULT_AFFINITY_TIMEOUT };
+}
+
+function sourceRanges(spec: Obj, problems: DecodeProblem[], object: string): { sourceRanges?: string[] } {
+  const out: string[] = [];
+  arr(spec["loadBalancerSourceRanges"]).forEach((v, i) => {
+    const r = parseCidr(str(v).trim());
+    if (r.ok) out.push(`${formatIp(r.cidr.ip)}/${r.cidr.prefix}`);
+    else problems.push({ object, path: ["spec", "loadBalancerSourceRanges", i], message: `${JSON.stringify(str(v).slice(0, 80))} is not a CIDR (${r.error}); ignored` });
+  });
+  return out.length > 0 ? { sourceRanges: out } : {};
 }
 
 export function parseSlice(o: unknown, problems: DecodeProblem[]): SliceInfo {

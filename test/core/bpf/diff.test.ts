@@ -43,3 +43,32 @@ test("backend sets compared by address/port/protocol (canonical texts, any ID); 
   assert.deepEqual(diffDatapath({ expected: expected as never, actual: same }), []);
   assert.equal(diffDatapath({ expected: written as never, actual: same }).length, 1); // 010.… is not an address: no match
 });
+
+test("session affinity and source ranges (spec §11.6): flag, timeout and the source-range CIDRs, each reported once", () => {
+  const AFF = 0x10;
+  const SRC = 0x80;
+  const LB = 0x20 | 0x40;
+  const master = (flags: number, union = 0) => ({ key: { family: 4 as const, address: "203.0.113.7", port: 443, slot: 0, proto: 6, scope: 0 }, value: { union, count: 0, revNat: 5, flags, qcount: 0 } });
+  const revnat = [{ id: 5, family: 4 as const, address: "203.0.113.7", port: 443 }];
+  const range = (cidr: string) => ({ family: 4 as const, revNat: 5, cidr });
+  const fe = (service: Record<string, unknown>, type = "LoadBalancer") =>
+    [{ ip: "203.0.113.7", port: 443, protocol: "TCP", scope: "external", type, family: 4, policy: "Cluster", service: { namespace: "ns", name: "web", ...service }, backends: [] }] as never;
+  const run = (service: Record<string, unknown>, flags: number, union: number, ranges?: string[], type = "LoadBalancer") =>
+    diffDatapath({ expected: fe(service, type), actual: { services: [master(flags, union)], backends: [], revnat, ...(ranges ? { sourceRanges: ranges.map(range) } : {}) } }).map((x) => `${x.kind}: ${x.detail}`);
+  const cases: [string, Record<string, unknown>, number, number, string[] | undefined, string[], string?][] = [
+    ["in sync: ClientIP 3 h, two ranges", { affinityTimeout: 10800, sourceRanges: ["192.0.2.0/24", "198.51.100.0/25"] }, LB | AFF | SRC, 10800, ["198.51.100.0/25", "192.0.2.0/24"], []],
+    ["in sync: nothing asked, nothing programmed", {}, LB, 0, [], []],
+    ["affinity asked, not programmed", { affinityTimeout: 60 }, LB, 0, undefined, ["flag-mismatch: ns/web: sessionAffinity ClientIP but the map entry has no sessionAffinity"]],
+    ["affinity programmed, not asked", {}, LB | AFF, 10800, undefined, ["flag-mismatch: ns/web: sessionAffinity None but the map entry has sessionAffinity"]],
+    ["timeout differs", { affinityTimeout: 60 }, LB | AFF, 10800, undefined, ["flag-mismatch: ns/web: session-affinity timeout 10800s in the map, expected 60s"]],
+    ["timeout read from the low 24 bits (LB algorithm above)", { affinityTimeout: 60 }, LB | AFF, (2 << 24) | 60, undefined, []],
+    ["ranges asked, no check", { sourceRanges: ["192.0.2.0/24"] }, LB, 0, [], ["flag-mismatch: ns/web: loadBalancerSourceRanges 192.0.2.0/24 but the map entry does not check source ranges"]],
+    ["check without ranges", {}, LB | SRC, 0, ["192.0.2.0/24"], ["flag-mismatch: ns/web: loadBalancerSourceRanges unset but the map entry checks source ranges"]],
+    ["a range missing, one extra", { sourceRanges: ["192.0.2.0/24", "198.51.100.0/25"] }, LB | SRC, 0, ["192.0.2.0/24", "10.0.0.0/8"], ["source-range-mismatch: ns/web: missing 198.51.100.0/25; unexpected 10.0.0.0/8 in the source-range map (rev-NAT 5)"]],
+    ["maps not pinned: the flag is still judged, CIDRs are not", { sourceRanges: ["192.0.2.0/24"] }, LB | SRC, 0, undefined, []],
+    ["IPv6 ranges do not count for an IPv4 frontend", { sourceRanges: ["2001:db8::/32"] }, LB, 0, [], []],
+    ["ClusterIP with ranges checked (all-types agents): fine", { sourceRanges: ["192.0.2.0/24"] }, SRC, 0, ["192.0.2.0/24"], [], "ClusterIP"],
+    ["ClusterIP without ranges checked: reported", {}, SRC, 0, [], ["flag-mismatch: ns/web: loadBalancerSourceRanges unset but the map entry checks source ranges"], "ClusterIP"],
+  ];
+  for (const [name, service, flags, union, ranges, want, type] of cases) assert.deepEqual(run(service, flags, union, ranges, type), want, name);
+});

@@ -20,3 +20,22 @@ test("announce/l2 status and service list read the same VIPs from one Service", 
   assert.deepEqual(parseService(svc, problems).ingressIPs, ["192.0.2.10", "192.0.2.11"]);
   assert.deepEqual(problems, []);
 });
+
+test("parseService: ClientIP affinity timeout (default 3 h, bounds) and loadBalancerSourceRanges (masked, bad ones named)", () => {
+  const parse = (spec: Record<string, unknown>) => {
+    const problems: DecodeProblem[] = [];
+    const s = parseService({ metadata: { name: "web", namespace: "ns" }, spec: { type: "LoadBalancer", ...spec } }, problems);
+    return { timeout: s.affinityTimeout, ranges: s.sourceRanges, problems: problems.map((p) => `${p.path.join(".")}: ${p.message}`) };
+  };
+  assert.deepEqual(parse({}), { timeout: undefined, ranges: undefined, problems: [] });
+  assert.deepEqual(parse({ sessionAffinity: "None", sessionAffinityConfig: { clientIP: { timeoutSeconds: 5 } } }).timeout, undefined);
+  assert.equal(parse({ sessionAffinity: "ClientIP" }).timeout, 10800);
+  assert.equal(parse({ sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }).timeout, 60);
+  const bad = parse({ sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } });
+  assert.equal(bad.timeout, 10800);
+  assert.deepEqual(bad.problems, ["spec.sessionAffinityConfig.clientIP.timeoutSeconds: 0 is not 1-86400 seconds; the default 10800 is assumed"]);
+  const r = parse({ loadBalancerSourceRanges: ["192.0.2.77/24", " 2001:db8::1/32 ", "10.0.0.1", 7] });
+  assert.deepEqual(r.ranges, ["192.0.2.0/24", "2001:db8::/32"]);
+  assert.equal(r.problems.length, 2);
+  assert.match(r.problems[0]!, /^spec\.loadBalancerSourceRanges\.2: "10\.0\.0\.1" is not a CIDR \(no prefix length/);
+});
