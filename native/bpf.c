@@ -60,6 +60,14 @@ static int arg_u32(napi_env env, napi_callback_info info, size_t want, uint32_t 
   return 0;
 }
 
+/* The fd a bpf() command returned, or the errno thrown as a JS error. */
+static napi_value fd_or_throw(napi_env env, long fd, const char *what) {
+  if (fd < 0) return throw_errno(env, errno, what);
+  napi_value r;
+  napi_create_int32(env, (int32_t)fd, &r);
+  return r;
+}
+
 static napi_value obj_get(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -74,11 +82,7 @@ static napi_value obj_get(napi_env env, napi_callback_info info) {
   memset(&attr, 0, sizeof attr);
   attr.pathname = (uint64_t)(uintptr_t)path;
   attr.file_flags = BPF_F_RDONLY;
-  long fd = sys_bpf(BPF_OBJ_GET, &attr);
-  if (fd < 0) return throw_errno(env, errno, "BPF_OBJ_GET");
-  napi_value r;
-  napi_create_int32(env, (int32_t)fd, &r);
-  return r;
+  return fd_or_throw(env, sys_bpf(BPF_OBJ_GET, &attr), "BPF_OBJ_GET");
 }
 
 static void set_u32(napi_env env, napi_value o, const char *k, uint32_t v) {
@@ -228,6 +232,18 @@ static napi_value dump(napi_env env, napi_callback_info info) {
   return o;
 }
 
+/* A map by its ID, read-only: Maglev inner maps are not pinned, the outer map's values are their
+ * IDs (a lookup from userspace returns the ID, not an fd). Needs CAP_SYS_ADMIN. */
+static napi_value map_fd_by_id(napi_env env, napi_callback_info info) {
+  uint32_t a[1];
+  if (arg_u32(env, info, 1, a) < 0) return NULL;
+  union bpf_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.map_id = a[0];
+  attr.open_flags = BPF_F_RDONLY;
+  return fd_or_throw(env, sys_bpf(BPF_MAP_GET_FD_BY_ID, &attr), "BPF_MAP_GET_FD_BY_ID");
+}
+
 static napi_value close_fd(napi_env env, napi_callback_info info) {
   uint32_t a[1];
   if (arg_u32(env, info, 1, a) < 0) return NULL;
@@ -238,6 +254,7 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"objGet", NULL, obj_get, NULL, NULL, NULL, napi_default, NULL},
+    {"mapFdById", NULL, map_fd_by_id, NULL, NULL, NULL, napi_default, NULL},
     {"mapInfo", NULL, map_info, NULL, NULL, NULL, napi_default, NULL},
     {"dump", NULL, dump, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},

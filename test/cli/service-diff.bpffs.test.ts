@@ -62,3 +62,35 @@ test("service diff: consistent maps exit 0; each fault kind is reported once, by
   assert.equal(last.code, 0, last.stdout + last.stderr);
   assert.match(last.stdout, /node node-a: the datapath matches Kubernetes/);
 });
+
+test("Maglev (hash of maps, inner tables by ID, read-only): MAGLEV: lines in bpf lb dump; a table without a master is stale-maglev", { skip }, async () => {
+  const le = (ids: number[]): string => ids.map((v) => [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24].map((b) => b.toString(16).padStart(2, "0")).join(" ")).join(" ");
+  // The template fixes the inner shape (table size 7 here; 16381 on a default agent).
+  const maglev = [
+    `bpftool map create "$D/tmpl" type array key 4 value 28 entries 1 name cilium_maglev_i`,
+    `bpftool map create "$G/cilium_lb4_maglev" type hash_of_maps key 2 value 4 entries 65536 name cilium_lb4_magl flags 1 inner_map pinned "$D/tmpl"`,
+    `bpftool map create "$D/t3" type array key 4 value 28 entries 1 name cilium_maglev_i`,
+    `bpftool map update pinned "$D/t3" key hex 00 00 00 00 value hex ${le([1, 2, 1, 2, 1, 2, 1])}`,
+    `bpftool map create "$D/t9" type array key 4 value 28 entries 1 name cilium_maglev_i`,
+    `bpftool map update pinned "$D/t9" key hex 00 00 00 00 value hex ${le([5, 5, 5, 5, 5, 5, 5])}`,
+    `bpftool map update pinned "$G/cilium_lb4_maglev" key hex 00 03 value pinned "$D/t3"`,
+    `bpftool map update pinned "$G/cilium_lb4_maglev" key hex 00 09 value pinned "$D/t9"`,
+    // the pins of the inner maps go: the outer map alone keeps them, as on a node
+    `rm "$D/t3" "$D/t9" "$D/tmpl"`,
+  ].join(" && ");
+  const r = await inBpffs({
+    maps: [M.services4!, M.backends4!, M.revnat4!],
+    fill: CONSISTENT,
+    steps: [{ sh: maglev }, { lbctl: ["bpf", "lb", "dump"] }, { sh: `${process.execPath} ${LBCTL_BIN} service diff --node node-a -f ${FIXTURE} --bpffs "$D" --interval 0 -o json` }],
+  });
+  assert.equal(r[0]!.code, 0, r[0]!.stderr);
+  assert.equal(r[1]!.code, 0, r[1]!.stderr);
+  const mag = r[1]!.stdout.split("\n").filter((l) => l.startsWith("MAGLEV:"));
+  assert.deepEqual(mag, ["MAGLEV: ID=3 INNER=[1(4), 2(3)]", "MAGLEV: ID=9 INNER=[5(7)]"]);
+  // sorted with the other lines as plain strings
+  const lines = r[1]!.stdout.trimEnd().split("\n");
+  assert.deepEqual(lines, [...lines].sort());
+  assert.equal(r[2]!.code, 1, r[2]!.stdout + r[2]!.stderr);
+  const problems = JSON.parse(r[2]!.stdout).problems as { kind: string; subject: string }[];
+  assert.deepEqual(problems.map((p) => `${p.kind} ${p.subject}`), ["stale-maglev Maglev rev-NAT 9 (IPv4)"]);
+});

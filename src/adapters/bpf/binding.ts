@@ -27,6 +27,8 @@ export interface RawDump {
 export interface BpfBinding {
   /** BPF_OBJ_GET with BPF_F_RDONLY, always. */
   objGet(path: string): number;
+  /** BPF_MAP_GET_FD_BY_ID with BPF_F_RDONLY (Maglev inner maps, which are not pinned). */
+  mapFdById(id: number): number;
   mapInfo(fd: number): MapInfo;
   /** mode 0: batch with fallback; 1: key by key. */
   dump(fd: number, keySize: number, valueSize: number, maxEntries: number, mode: number): RawDump;

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { SetupError } from "../../errors.ts";
-import { LAYOUTS, LEGACY_PINS, layoutMismatch, type LayoutName, type MapLayout } from "../../core/bpf/layout.ts";
+import { BPF_MAP_TYPE, LAYOUTS, LEGACY_PINS, layoutMismatch, type LayoutName, type MapLayout } from "../../core/bpf/layout.ts";
 import { loadBpfBinding, type MapInfo } from "./binding.ts";
 
 export const DEFAULT_BPFFS = "/sys/fs/bpf";
@@ -92,6 +92,44 @@ export function readMap(dir: string, name: LayoutName, opts: ReadOptions = {}): 
   } finally {
     bpf.close(fd);
   }
+}
+
+/**
+ * The Maglev lookup tables the outer maps point to, by inner map ID, read-only. An inner map that
+ * vanished since the outer read (the agent replaced the table) is left out: its outer entry then
+ * has no table. A table of an unexpected shape is a one-line error naming it.
+ */
+export function readMaglevTables(outers: readonly (RawMap | undefined)[], opts: ReadOptions = {}): Map<number, Uint8Array> {
+  const tables = new Map<number, Uint8Array>();
+  const bpf = loadBpfBinding(opts.env);
+  for (const m of outers) {
+    if (!m) continue;
+    const dv = new DataView(m.values.buffer, m.values.byteOffset, m.values.byteLength);
+    for (let i = 0; i < m.count; i++) {
+      const id = dv.getUint32(i * 4, true);
+      if (tables.has(id)) continue;
+      let fd: number;
+      try {
+        fd = bpf.mapFdById(id);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") continue;
+        if (code === "EPERM" || code === "EACCES") throw notRoot(`Maglev inner map ${id} of ${m.path}`);
+        throw new SetupError(`cannot open Maglev inner map ${id} of ${m.path}: ${(err as Error).message}`, { code: "E_BPF", cause: err });
+      }
+      try {
+        const info = bpf.mapInfo(fd);
+        if (info.type !== BPF_MAP_TYPE.ARRAY || info.keySize !== 4 || info.valueSize === 0 || info.valueSize % 4 !== 0 || info.maxEntries < 1) {
+          throw new SetupError(`Maglev inner map ${id} of ${m.path} has an unknown layout: type ${info.type} key ${info.keySize} B value ${info.valueSize} B, expected an array of u32 backend IDs (key 4 B, one entry)`, { code: "E_LAYOUT" });
+        }
+        const d = bpf.dump(fd, 4, info.valueSize, info.maxEntries, 0);
+        if (d.count > 0) tables.set(id, new Uint8Array(d.values.buffer, d.values.byteOffset, info.valueSize));
+      } finally {
+        bpf.close(fd);
+      }
+    }
+  }
+  return tables;
 }
 
 /** Reads the named maps that are pinned. */

@@ -56,6 +56,15 @@ export interface SourceRange {
   cidr: string;
 }
 
+export interface MaglevEntry {
+  family: Family;
+  revNat: number;
+  /** The inner map's ID, as a userspace lookup of the outer map returns it. */
+  innerId: number;
+  /** The lookup table's histogram: backend ID and how many table slots it holds, most first, then by ID; undefined when the inner map could not be read. */
+  histogram: { backendId: number; count: number }[] | undefined;
+}
+
 export interface L2Entry {
   family: Family;
   address: string;
@@ -140,6 +149,27 @@ export function decodeSourceRange(k: Uint8Array, family: Family): SourceRange {
   need(k, family === 4 ? 12 : 24, "source-range key");
   const d = view(k);
   return { family, revNat: d.getUint16(4), cidr: `${ipAt(k, 8, family)}/${Math.max(0, d.getUint32(0, true) - 32)}` };
+}
+
+/** One outer Maglev entry (key be16 rev-NAT ID, value u32 host inner map ID) and its table. */
+export function decodeMaglev(k: Uint8Array, v: Uint8Array, family: Family, tables: ReadonlyMap<number, Uint8Array> | undefined): MaglevEntry {
+  need(k, 2, "Maglev outer key");
+  need(v, 4, "Maglev outer value");
+  const revNat = view(k).getUint16(0);
+  const innerId = view(v).getUint32(0, true);
+  const table = tables?.get(innerId);
+  return { family, revNat, innerId, histogram: table ? maglevHistogram(table) : undefined };
+}
+
+/** Slots per backend ID in a Maglev table (u32 host IDs), most first, ties by ID: `cilium-dbg`'s INNER=[…]. */
+export function maglevHistogram(table: Uint8Array): { backendId: number; count: number }[] {
+  const d = view(table);
+  const counts = new Map<number, number>();
+  for (let o = 0; o + 4 <= table.byteLength; o += 4) {
+    const id = d.getUint32(o, true);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return [...counts].map(([backendId, count]) => ({ backendId, count })).sort((a, b) => b.count - a.count || a.backendId - b.backendId);
 }
 
 export function decodeL2(k: Uint8Array, v: Uint8Array, family: Family): L2Entry {

@@ -18,6 +18,7 @@ export type ProblemKind =
   | "orphan-backend"
   | "flag-mismatch"
   | "source-range-mismatch"
+  | "stale-maglev"
   | "capacity";
 
 export interface Problem {
@@ -158,6 +159,12 @@ export function diffDatapath(input: DiffInput): Problem[] {
   for (const [k, list] of slots) if (!masters.has(k)) for (const s of list) problems.push({ kind: "stale-slot", subject: `${k} slot ${s.key.slot}`, detail: "slot without a master entry" });
 
   for (const b of actual.backends) if (!referenced.has(b.id) && !explained.has(beKey(b.address, b.port, protoName(b.proto)))) problems.push({ kind: "orphan-backend", subject: `backend ${b.id}`, detail: `${hostPort(b.address, b.family, b.port)}/${protoName(b.proto)} is referenced by no slot` });
+
+  // A Maglev table whose rev-NAT ID no master carries (spec §11.4).
+  if (actual.maglev) {
+    const ids = new Set([...masters.values()].map((m) => `${m.key.family}|${m.value.revNat}`));
+    for (const g of actual.maglev) if (!ids.has(`${g.family}|${g.revNat}`)) problems.push({ kind: "stale-maglev", subject: `Maglev rev-NAT ${g.revNat} (IPv${g.family})`, detail: `lookup table (inner map ${g.innerId}) without a services-map master` });
+  }
 
   const threshold = input.capacityThreshold ?? 0.9;
   for (const c of input.capacity ?? []) {

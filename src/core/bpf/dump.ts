@@ -6,8 +6,8 @@
 // render.ts mapsDumpLines stays the reference (test/core/bpf/dump.test.ts compares both).
 import { LAYOUTS, type LayoutName } from "./layout.ts";
 import { decodeAffinityMatch, decodeSourceRange, ipAt, u16be, u16le, u32le, uniqueIndexes } from "./decode.ts";
-import { backendStateName, flagWords, l7ProxyPort, LB_ALGORITHMS, protoName, SVC_FLAG } from "./render.ts";
-import type { RawEntries, RawMaps } from "./snapshot.ts";
+import { backendStateName, flagWords, l7ProxyPort, LB_ALGORITHMS, maglevLine, protoName, SVC_FLAG } from "./render.ts";
+import { maglevEntries, type RawEntries, type RawMaps } from "./snapshot.ts";
 
 export interface DumpText {
   readonly lines: number;
@@ -20,12 +20,13 @@ export interface DumpText {
 
 // Line kinds in the order of their prefixes as strings. No prefix is a prefix of another, so
 // comparing (kind, text after the prefix) is comparing whole lines.
-const PREFIXES = ["AFF: ID=", "BE: ID=", "REV: ID=", "SRCRANGE: ID=", "SVC: ID="] as const;
+const PREFIXES = ["AFF: ID=", "BE: ID=", "MAGLEV: ID=", "REV: ID=", "SRCRANGE: ID=", "SVC: ID="] as const;
 const AFF = 0;
 const BE = 1;
-const REV = 2;
-const SRCRANGE = 3;
-const SVC = 4;
+const MAGLEV = 2;
+const REV = 3;
+const SRCRANGE = 4;
+const SVC = 5;
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const P = PREFIXES.map(ascii);
@@ -208,8 +209,8 @@ function writeRevNat(out: LineBuffer, raw: RawMaps, family: 4 | 6): void {
   }
 }
 
-// Affinity and source-range maps are small (a few entries per Service that asks for them):
-// the generic decoders are good enough.
+// Affinity, source-range and Maglev outer maps are small (an entry or a few per Service that asks
+// for them): the generic decoders are good enough.
 function writeSmall(out: LineBuffer, raw: RawMaps): void {
   const aff = unique(raw, "affinityMatch");
   if (aff) {
@@ -234,12 +235,19 @@ function writeSmall(out: LineBuffer, raw: RawMaps): void {
       out.end();
     }
   }
+  for (const g of raw.maglev4 || raw.maglev6 ? maglevEntries(raw) : []) {
+    const line = maglevLine(g);
+    if (line === undefined) continue;
+    out.begin(MAGLEV);
+    out.str(line.slice(PREFIXES[MAGLEV].length));
+    out.end();
+  }
 }
 
 /** Every raw LB map entry as one `lb/maps-dump` line, sorted as plain strings (Go's sort.Strings). */
 export function mapsDump(raw: RawMaps): DumpText {
   // Typical line lengths (IPv4, short flag text); IPv6 and long flags grow the buffer once.
-  const sizes: [LayoutName, number][] = [["services4", 100], ["services6", 120], ["backends4", 50], ["backends6", 70], ["revnat4", 35], ["revnat6", 55], ["affinityMatch", 30], ["sourceRange4", 40], ["sourceRange6", 60]];
+  const sizes: [LayoutName, number][] = [["services4", 100], ["services6", 120], ["backends4", 50], ["backends6", 70], ["revnat4", 35], ["revnat6", 55], ["affinityMatch", 30], ["sourceRange4", 40], ["sourceRange6", 60], ["maglev4", 60], ["maglev6", 60]];
   let lines = 0;
   let bytes = 0;
   for (const [name, len] of sizes) {

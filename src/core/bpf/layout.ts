@@ -5,7 +5,7 @@
 
 export const BPF_MAP_TYPE = { HASH: 1, ARRAY: 2, LRU_HASH: 9, LPM_TRIE: 11, HASH_OF_MAPS: 13 } as const;
 
-export type MapKind = "services" | "backends" | "revnat" | "affinityMatch" | "sourceRange" | "l2responder" | "runtimeConfig";
+export type MapKind = "services" | "backends" | "revnat" | "affinityMatch" | "sourceRange" | "maglev" | "l2responder" | "runtimeConfig";
 
 export interface MapLayout {
   /** Pin file name under <bpffs>/tc/globals/. */
@@ -19,7 +19,7 @@ export interface MapLayout {
 }
 
 const L = (pin: string, kind: MapKind, family: 4 | 6 | undefined, type: number, keySize: number, valueSize: number): MapLayout => ({ pin, kind, family, type, keySize, valueSize });
-const { HASH, ARRAY, LPM_TRIE } = BPF_MAP_TYPE;
+const { HASH, ARRAY, LPM_TRIE, HASH_OF_MAPS } = BPF_MAP_TYPE;
 
 export const LAYOUTS = {
   services4: L("cilium_lb4_services_v2", "services", 4, HASH, 12, 12),
@@ -31,6 +31,9 @@ export const LAYOUTS = {
   affinityMatch: L("cilium_lb_affinity_match", "affinityMatch", undefined, HASH, 8, 1),
   sourceRange4: L("cilium_lb4_source_range", "sourceRange", 4, LPM_TRIE, 12, 1),
   sourceRange6: L("cilium_lb6_source_range", "sourceRange", 6, LPM_TRIE, 24, 1),
+  // Outer key: the rev-NAT ID (be16); value: the inner map's ID when read from userspace (spec §3.6).
+  maglev4: L("cilium_lb4_maglev", "maglev", 4, HASH_OF_MAPS, 2, 4),
+  maglev6: L("cilium_lb6_maglev", "maglev", 6, HASH_OF_MAPS, 2, 4),
   l2responder4: L("cilium_l2_responder_v4", "l2responder", 4, HASH, 8, 8),
   l2responder6: L("cilium_l2_responder_v6", "l2responder", 6, HASH, 24, 8),
   runtimeConfig: L("cilium_runtime_config", "runtimeConfig", undefined, ARRAY, 4, 8),

@@ -1,7 +1,7 @@
 // How Cilium prints its LB map entries: the flag string (spec §3.7), `cilium-dbg bpf lb list`
 // cells (§7) and the canonical `lb/maps-dump` lines (§6.2). Pure functions over decoded entries.
 import { compareIpText, type Family } from "../ip.ts";
-import type { AffinityMatch, Backend, RevNat, ServiceKey, ServiceValue, SourceRange } from "./decode.ts";
+import type { AffinityMatch, Backend, MaglevEntry, RevNat, ServiceKey, ServiceValue, SourceRange } from "./decode.ts";
 
 export const SVC_FLAG = {
   EXTERNAL_IP: 0x0001,
@@ -145,6 +145,13 @@ export interface LbMaps {
   /** undefined: the map is not pinned on this node. */
   affinity?: readonly AffinityMatch[];
   sourceRanges?: readonly SourceRange[];
+  /** undefined: neither Maglev map is pinned (the algorithm is random, or an older agent). */
+  maglev?: readonly MaglevEntry[];
+}
+
+/** `MAGLEV: ID=5 INNER=[1(511), 2(510)]`; undefined when the entry's inner map could not be read. */
+export function maglevLine(m: MaglevEntry): string | undefined {
+  return m.histogram === undefined ? undefined : `MAGLEV: ID=${m.revNat} INNER=[${m.histogram.map((h) => `${h.backendId}(${h.count})`).join(", ")}]`;
 }
 
 /** The lines of Cilium's `lb/maps-dump`: one per raw entry, sorted as plain strings. The reference for dump.ts, which `bpf lb dump` uses. */
@@ -169,5 +176,9 @@ export function mapsDumpLines(m: LbMaps): string[] {
   for (const r of m.revnat) out.push(`REV: ID=${r.id} ADDR=${hostPort(r.address, r.family, r.port)}`);
   for (const a of m.affinity ?? []) out.push(`AFF: ID=${a.revNat} BEID=${a.backendId}`);
   for (const s of m.sourceRanges ?? []) out.push(`SRCRANGE: ID=${s.revNat} CIDR=${s.cidr}`);
+  for (const g of m.maglev ?? []) {
+    const line = maglevLine(g);
+    if (line !== undefined) out.push(line);
+  }
   return out.sort(); // plain string order (UTF-16 code units = bytes for this ASCII text), as Cilium's sort.Strings
 }

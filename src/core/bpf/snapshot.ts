@@ -1,7 +1,7 @@
 // Decodes the raw entries of every LB map read from one node into one snapshot (IPv4 and IPv6
 // merged), deduplicating keys that a non-atomic read returned twice.
 import { LAYOUTS, type LayoutName } from "./layout.ts";
-import { backendAt, decodeAffinityMatch, decodeL2, decodeRevNat, decodeSourceRange, entries, serviceKeyAt, serviceValueAt, uniqueIndexes, type Backend, type L2Entry } from "./decode.ts";
+import { backendAt, decodeAffinityMatch, decodeL2, decodeMaglev, decodeRevNat, decodeSourceRange, entries, serviceKeyAt, serviceValueAt, uniqueIndexes, type Backend, type L2Entry, type MaglevEntry } from "./decode.ts";
 import type { LbMaps, ServiceEntry } from "./render.ts";
 
 export interface RawEntries {
@@ -9,7 +9,10 @@ export interface RawEntries {
   values: Uint8Array;
 }
 
-export type RawMaps = Partial<Record<LayoutName, RawEntries>>;
+export type RawMaps = Partial<Record<LayoutName, RawEntries>> & {
+  /** Maglev lookup tables (the one value of each inner ARRAY map, u32 backend IDs), by inner map ID. */
+  maglevTables?: ReadonlyMap<number, Uint8Array>;
+};
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 const count = (r: RawEntries, ks: number, vs: number): number => Math.min(Math.floor(r.keys.byteLength / ks), Math.floor(r.values.byteLength / vs));
@@ -45,7 +48,20 @@ export function decodeLbMaps(raw: RawMaps): LbMaps {
   const affinity = raw.affinityMatch ? [...each(raw, "affinityMatch")].map(([k]) => decodeAffinityMatch(k)) : undefined;
   const sourceRanges =
     raw.sourceRange4 || raw.sourceRange6 ? [...[...each(raw, "sourceRange4")].map(([k]) => decodeSourceRange(k, 4)), ...[...each(raw, "sourceRange6")].map(([k]) => decodeSourceRange(k, 6))] : undefined;
-  return { services, backends, revnat, affinity, sourceRanges };
+  const maglev = raw.maglev4 || raw.maglev6 ? maglevEntries(raw) : undefined;
+  return { services, backends, revnat, affinity, sourceRanges, ...(maglev ? { maglev } : {}) };
+}
+
+/** Outer entries of both Maglev maps with their tables (an inner map gone meanwhile: no table). */
+export function maglevEntries(raw: RawMaps): MaglevEntry[] {
+  const out: MaglevEntry[] = [];
+  for (const f of [4, 6] as const) {
+    const name = f === 4 ? "maglev4" : "maglev6";
+    const r = raw[name];
+    if (!r) continue;
+    for (const i of uniqueIndexes(r.keys, 2, count(r, 2, 4))) out.push(decodeMaglev(r.keys.subarray(i * 2, i * 2 + 2), r.values.subarray(i * 4, i * 4 + 4), f, raw.maglevTables));
+  }
+  return out;
 }
 
 export function decodeL2Maps(raw: RawMaps): L2Entry[] {

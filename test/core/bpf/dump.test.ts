@@ -66,11 +66,26 @@ const maps: fc.Arbitrary<RawMaps> = fc
     aff: fc.option(entriesOf(fc.tuple(u32, u16).map(([b, r]) => [...le32(b), ...be16(r), 0, 0]), fc.constant([0]))),
     src4: fc.option(entriesOf(fc.tuple(fc.integer({ min: 32, max: 64 }), u16, ipBytes(4)).map(([p, r, ip]) => [...le32(p), ...be16(r), 0, 0, ...ip]), fc.constant([0]))),
     src6: fc.option(entriesOf(fc.tuple(fc.integer({ min: 32, max: 160 }), u16, ipBytes(16)).map(([p, r, ip]) => [...le32(p), ...be16(r), 0, 0, ...ip]), fc.constant([0]))),
+    // Outer Maglev entries point at inner map IDs 1-4; tables exist for some IDs only (vanished ones print nothing).
+    mag4: fc.option(entriesOf(u16.map(be16), fc.integer({ min: 1, max: 4 }).map(le32))),
+    mag6: fc.option(entriesOf(u16.map(be16), fc.integer({ min: 1, max: 4 }).map(le32))),
+    tables: fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.array(fc.constantFrom(0, 1, 2, 7, 300, 0xffffffff), { minLength: 1, maxLength: 40 }))),
   })
   .map((m) => {
-    const names: [keyof typeof m, LayoutName][] = [["s4", "services4"], ["s6", "services6"], ["b4", "backends4"], ["b6", "backends6"], ["r4", "revnat4"], ["r6", "revnat6"], ["aff", "affinityMatch"], ["src4", "sourceRange4"], ["src6", "sourceRange6"]];
-    return Object.assign({}, ...names.flatMap(([k, name]) => (m[k] ? [raw(name, m[k])] : []))) as RawMaps;
+    const names: [keyof typeof m, LayoutName][] = [["s4", "services4"], ["s6", "services6"], ["b4", "backends4"], ["b6", "backends6"], ["r4", "revnat4"], ["r6", "revnat6"], ["aff", "affinityMatch"], ["src4", "sourceRange4"], ["src6", "sourceRange6"], ["mag4", "maglev4"], ["mag6", "maglev6"]];
+    const maglevTables = new Map(m.tables.map(([id, ids]) => [id, Uint8Array.from(ids.flatMap(le32))]));
+    return Object.assign({ maglevTables }, ...names.flatMap(([k, name]) => (m[k] ? [raw(name, m[k] as [number[], number[]][])] : []))) as RawMaps;
   });
+
+test("MAGLEV: lines as cilium-dbg's lb/maps-dump prints them: the table's histogram, most first, then by ID", () => {
+  // Table size 1021, two backends (the agent's dualstack-maglev test: [1(511), 2(510)]).
+  const table = Uint8Array.from(Array.from({ length: 1021 }, (_, i) => (i % 2 === 0 ? 1 : 2)).flatMap(le32));
+  const m: RawMaps = { maglev4: { keys: Uint8Array.from(be16(5)), values: Uint8Array.from(le32(77)) }, maglevTables: new Map([[77, table]]) };
+  assert.equal(reference(m), "MAGLEV: ID=5 INNER=[1(511), 2(510)]\n");
+  assert.equal(text(m), reference(m));
+  // An outer entry whose inner map is gone: no line.
+  assert.equal(text({ maglev4: m.maglev4 }), "");
+});
 
 test("property: maps-dump fast path is byte-identical to the generic decoder, in any chunk size", () => {
   fc.assert(
@@ -84,10 +99,10 @@ test("property: maps-dump fast path is byte-identical to the generic decoder, in
 });
 
 test("property: sortLines orders any ASCII lines as plain strings", () => {
-  const prefixes = ["AFF: ID=", "BE: ID=", "REV: ID=", "SRCRANGE: ID=", "SVC: ID="];
+  const prefixes = ["AFF: ID=", "BE: ID=", "MAGLEV: ID=", "REV: ID=", "SRCRANGE: ID=", "SVC: ID="]; // dump.ts PREFIXES
   const rest = fc.stringMatching(/^[ -~]{0,24}$/);
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.oneof(rest, fc.constantFrom("", "1", "1 ", "10", "1 ADDR=9", "1!", "1:", "12345678901 x"))), { maxLength: 60 }), (ls) => {
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.oneof(rest, fc.constantFrom("", "1", "1 ", "10", "1 ADDR=9", "1!", "1:", "12345678901 x"))), { maxLength: 60 }), (ls) => {
       const lines = ls.map(([k, r]) => prefixes[k] + r + "\n");
       const buf = Uint8Array.from(lines.join(""), (c) => c.charCodeAt(0));
       const starts = new Uint32Array(lines.length + 1);
