@@ -40,6 +40,12 @@ export function listItems(flag: string, values: readonly string[] | undefined): 
   return items;
 }
 
+/** Commander's argParser for a path option: given, it must not be empty (`--bpffs "$ROOT"` unset). */
+export const nonEmptyPath = (flag: string) => (v: string): string => {
+  if (v === "") throw emptyValue(flag);
+  return v;
+};
+
 /** A boolean switch from commander's option bag: true only when given. */
 export function bool(opts: Readonly<Record<string, unknown>>, key: string): boolean {
   return opts[key] === true;

@@ -78,6 +78,8 @@ test("--node / --node-name, --type, --config, --vip: empty (or not a Node name) 
     [["service", "list", "-f", "examples/homelab/", "--type", ""], /^error: --type: empty \(an unset variable\?\)/],
     [["service", "list", "-f", "examples/homelab/", "--config", " , "], /^error: --config: empty \(an unset variable\?\)/],
     [["l2", "status", "-f", "examples/homelab/", "--vip", ""], /^error: --vip: empty \(an unset variable\?\)/],
+    [["bpf", "lb", "dump", "--bpffs", ""], /^error: --bpffs: empty \(an unset variable\?\)/],
+    [["service", "diff", "--node", "n1", "-f", "examples/homelab/", "--bpffs", ""], /^error: --bpffs: empty \(an unset variable\?\)/],
   ];
   for (const [argv, re] of cases) {
     const r = await runCli(argv);

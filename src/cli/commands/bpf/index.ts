@@ -1,8 +1,9 @@
 // `lbctl bpf …`: read Cilium's pinned BPF maps on this node (read-only). Declarations only.
 import { Command, Option } from "commander";
 import type { Runner } from "../../program.ts";
+import { nonEmptyPath } from "../../flags.ts";
 
-const bpffsOption = (): Option => new Option("--bpffs <dir>", "The BPF file system Cilium pins its maps in (the agent's --bpf-root)").default("/sys/fs/bpf");
+const bpffsOption = (): Option => new Option("--bpffs <dir>", "The BPF file system Cilium pins its maps in (the agent's --bpf-root)").default("/sys/fs/bpf").argParser(nonEmptyPath("--bpffs"));
 
 export function registerBpf(program: Command, runner: Runner): void {
   const bpf = program.command("bpf").description("Read Cilium's BPF maps on this node (root; works while the agent is down)");

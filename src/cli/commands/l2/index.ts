@@ -2,7 +2,7 @@
 // implementation is imported when the command runs.
 import { Option, type Command } from "commander";
 import type { Runner } from "../../program.ts";
-import { collect, nodeName } from "../../flags.ts";
+import { collect, nodeName, nonEmptyPath } from "../../flags.ts";
 
 export function registerL2(program: Command, runner: Runner): void {
   const l2 = program.command("l2").description("L2 (ARP/NDP) announcement diagnostics");
@@ -16,7 +16,7 @@ export function registerL2(program: Command, runner: Runner): void {
     .option("--lease-namespace <ns>", "Namespace of the announcement Leases", "kube-system")
     .option("--datapath", "On a node, as root: check this node's Cilium L2 responder maps too (verdicts agent-stale, responder-missing, responder-stale)")
     .option("--node <name>", "With --datapath: this node's name as lease holders spell it (default: the hostname)", (v: string) => nodeName("--node", v))
-    .option("--bpffs <dir>", "With --datapath: the BPF file system Cilium pins its maps in", "/sys/fs/bpf")
+    .option("--bpffs <dir>", "With --datapath: the BPF file system Cilium pins its maps in", nonEmptyPath("--bpffs"), "/sys/fs/bpf")
     .option("--lease-duration <duration>", "With --datapath: the L2 lease duration (a heartbeat older than this silences the responder)", "15s")
     .option("--probe", "ARP/NDP every address from this host and show which MACs answer (needs CAP_NET_RAW and a link on the VIPs' segment)")
     .option("-i, --interface <name>", "Probe on this interface (default: the one whose connected subnet holds the address)")

@@ -1,7 +1,7 @@
 // `lbctl service …`: declarations only; the implementation is imported when the command runs.
 import { Command, Option } from "commander";
 import type { Runner } from "../../program.ts";
-import { collect, nodeName } from "../../flags.ts";
+import { collect, nodeName, nonEmptyPath } from "../../flags.ts";
 
 export function registerService(program: Command, runner: Runner): void {
   const service = program.command("service").alias("svc").description("Show how Services map frontends to backends (cilium-dbg service list, from the API)");
@@ -20,7 +20,7 @@ export function registerService(program: Command, runner: Runner): void {
     .option("--show-config", "Print the agent settings used (value and where it came from: --config, cilium-config, agent default, assumed) instead of the list")
     .option("-f, --filename <path>", "Read Services/EndpointSlices/Nodes from files, directories or - (stdin) instead of the cluster", collect)
     .option("--datapath", "Build the table from this node's Cilium LB maps instead of from Kubernetes (root, on the node)")
-    .option("--bpffs <dir>", "With --datapath: the BPF file system Cilium pins its maps in", "/sys/fs/bpf")
+    .option("--bpffs <dir>", "With --datapath: the BPF file system Cilium pins its maps in", nonEmptyPath("--bpffs"), "/sys/fs/bpf")
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "wide", "json", "yaml"]).default("table"))
     .addHelpText(
       "after",
@@ -57,7 +57,7 @@ Examples:
     .requiredOption("--node <name>", "This node's name: traffic-policy Local filtering and /i internal frontends", (v: string) => nodeName("--node", v))
     .option("-n, --namespace <ns>", "Only Services in this namespace (default: all)")
     .option("-f, --filename <path>", "Read Services/EndpointSlices from files, directories or - (stdin) instead of the cluster", collect)
-    .option("--bpffs <dir>", "The BPF file system Cilium pins its maps in", "/sys/fs/bpf")
+    .option("--bpffs <dir>", "The BPF file system Cilium pins its maps in", nonEmptyPath("--bpffs"), "/sys/fs/bpf")
     .option("--interval <duration>", "Re-read the maps after this long and report only problems seen both times (0: one read)", "2s")
     .option("--config <key=value>", "Override a cilium-config setting, e.g. enable-node-port=false (repeatable)", collect)
     .addOption(new Option("-o, --output <format>", "Output format").choices(["table", "json", "yaml"]).default("table"))
