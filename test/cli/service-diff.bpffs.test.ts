@@ -11,6 +11,7 @@ const FIXTURE = fileURLToPath(new URL("../../../test/fixtures/bpf/diff.yaml", im
 const S4 = "cilium_lb4_services_v2";
 const B4 = "cilium_lb4_backends_v3";
 const R4 = "cilium_lb4_reverse_nat";
+const L2 = "cilium_l2_responder_v4";
 const MASTER = "0a60000a 0035 0000 11 00 0000";
 const CONSISTENT = [
   u(S4, MASTER, "00000000 0200 0003 00 00 0000"),
@@ -31,6 +32,8 @@ const faults: [kind: string, apply: string[]][] = [
   ["flag-mismatch", [u(S4, MASTER, "00000000 0200 0003 02 00 0000")]],
   // sessionAffinity (0x10) with a 3 h timeout in the union, on a Service without ClientIP affinity
   ["flag-mismatch", [u(S4, MASTER, "302a0000 0200 0003 10 00 0000")]],
+  // an L2 responder entry for 198.51.100.7 on ifindex 2, an address no Service has
+  ["stale-l2-entry", [u(L2, "c6336407 02000000", "0000000000000000")]],
 ];
 
 test("service diff: consistent maps exit 0; each fault kind is reported once, by name, exit 1", { skip }, async () => {
@@ -39,13 +42,13 @@ test("service diff: consistent maps exit 0; each fault kind is reported once, by
   for (const [, apply] of faults) {
     steps.push({ sh: `printf '%s\\n' ${apply.map((l) => JSON.stringify(l.replaceAll("@G", "$G"))).join(" ")} > "$D/../f.txt"; bpftool batch file "$D/../f.txt" >/dev/null; ${diff()}` });
     // undo: remove what the fault added, restore what it removed or changed
-    steps.push({ sh: `bpftool map delete pinned "$G/${B4}" key hex 07 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${S4}" key hex 0a 60 00 63 00 50 00 00 06 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${R4}" key hex 00 09 2>/dev/null; printf '%s\\n' ${CONSISTENT.map((l) => JSON.stringify(l.replaceAll("@G", "$G"))).join(" ")} > "$D/../c.txt"; bpftool batch file "$D/../c.txt" >/dev/null` });
+    steps.push({ sh: `bpftool map delete pinned "$G/${B4}" key hex 07 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${S4}" key hex 0a 60 00 63 00 50 00 00 06 00 00 00 2>/dev/null; bpftool map delete pinned "$G/${R4}" key hex 00 09 2>/dev/null; bpftool map delete pinned "$G/${L2}" key hex c6 33 64 07 02 00 00 00 2>/dev/null; printf '%s\\n' ${CONSISTENT.map((l) => JSON.stringify(l.replaceAll("@G", "$G"))).join(" ")} > "$D/../c.txt"; bpftool batch file "$D/../c.txt" >/dev/null` });
   }
   // cilium-config overrides reach the expected side: NodePort off leaves the ClusterIP fixture in sync; a bad value is a usage error
   steps.push({ sh: diff("--config enable-node-port=false") });
   steps.push({ sh: diff("--config enable-node-port=maybe") });
   steps.push({ sh: `${process.execPath} ${LBCTL_BIN} service diff --node node-a -f ${FIXTURE} --bpffs "$D" --interval 200ms` });
-  const r = await inBpffs({ maps: [M.services4!, M.backends4!, M.revnat4!], fill: CONSISTENT, steps });
+  const r = await inBpffs({ maps: [M.services4!, M.backends4!, M.revnat4!, M.l2responder4!], fill: CONSISTENT, steps });
   assert.equal(r[0]!.code, 0, r[0]!.stdout + r[0]!.stderr);
   assert.deepEqual(JSON.parse(r[0]!.stdout).problems, []);
   faults.forEach(([kind], i) => {

@@ -4,7 +4,7 @@
 // compared by `persistent()` so that only problems seen in both are reported.
 import type { MapEntry } from "../service/map.ts";
 import { hostPort, protoName, serviceType, SVC_FLAG, type LbMaps, type ServiceEntry } from "./render.ts";
-import type { Backend as MapBackend } from "./decode.ts";
+import type { L2Entry, Backend as MapBackend } from "./decode.ts";
 import { canonicalIp } from "../ip.ts";
 
 export type ProblemKind =
@@ -19,6 +19,7 @@ export type ProblemKind =
   | "flag-mismatch"
   | "source-range-mismatch"
   | "stale-maglev"
+  | "stale-l2-entry"
   | "capacity";
 
 export interface Problem {
@@ -40,6 +41,8 @@ export interface DiffInput {
   capacity?: readonly Capacity[];
   /** Fraction of max_entries at which a map counts as near full (default 0.9). */
   capacityThreshold?: number;
+  /** The L2 responder entries, when those maps are pinned. */
+  l2?: readonly L2Entry[];
 }
 
 const feKey = (ip: string, port: number, proto: string, internal: boolean): string => `${hostPort(ip, ip.includes(":") ? 6 : 4, port)}/${proto}${internal ? "/i" : ""}`;
@@ -164,6 +167,15 @@ export function diffDatapath(input: DiffInput): Problem[] {
   if (actual.maglev) {
     const ids = new Set([...masters.values()].map((m) => `${m.key.family}|${m.value.revNat}`));
     for (const g of actual.maglev) if (!ids.has(`${g.family}|${g.revNat}`)) problems.push({ kind: "stale-maglev", subject: `Maglev rev-NAT ${g.revNat} (IPv${g.family})`, detail: `lookup table (inner map ${g.innerId}) without a services-map master` });
+  }
+
+  // An L2 responder entry for an address no LoadBalancer or ExternalIPs frontend of this node has:
+  // the datapath answers ARP/NDP for an address Kubernetes no longer gives out (a second answerer
+  // once the address is reused). Whether this node should hold an announced address at all is the
+  // lease question, which `l2 status --datapath` answers.
+  if (input.l2) {
+    const announceable = new Set(input.expected.filter((e) => e.type === "LoadBalancer" || e.type === "ExternalIPs").map((e) => canonicalIp(e.ip) ?? e.ip));
+    for (const l of input.l2) if (!announceable.has(l.address)) problems.push({ kind: "stale-l2-entry", subject: `${l.address} ifindex ${l.ifindex}`, detail: "L2 responder entry for an address no LoadBalancer or ExternalIPs frontend has" });
   }
 
   const threshold = input.capacityThreshold ?? 0.9;

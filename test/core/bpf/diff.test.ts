@@ -72,3 +72,18 @@ test("session affinity and source ranges (spec §11.6): flag, timeout and the so
   ];
   for (const [name, service, flags, union, ranges, want, type] of cases) assert.deepEqual(run(service, flags, union, ranges, type), want, name);
 });
+
+test("stale-l2-entry: a responder entry for an address no LoadBalancer/ExternalIPs frontend has; announced VIPs are fine", () => {
+  const master = (address: string, revNat: number, flags: number) => ({ key: { family: 4 as const, address, port: 80, slot: 0, proto: 6, scope: 0 }, value: { union: 0, count: 0, revNat, flags, qcount: 0 } });
+  const actual = {
+    services: [master("198.51.100.10", 1, 0x60), master("192.0.2.5", 2, 0x41)],
+    backends: [],
+    revnat: [{ id: 1, family: 4 as const, address: "198.51.100.10", port: 80 }, { id: 2, family: 4 as const, address: "192.0.2.5", port: 80 }],
+  };
+  const fe = (ip: string, type: string) => ({ ip, port: 80, protocol: "TCP", scope: "external", type, family: 4, policy: "Cluster", service: { namespace: "ns", name: "web" }, backends: [] });
+  const expected = [fe("198.51.100.10", "LoadBalancer"), fe("192.0.2.5", "ExternalIPs")] as never;
+  const l2 = ["198.51.100.10", "192.0.2.5", "198.51.100.99"].map((address) => ({ family: 4 as const, address, ifindex: 2, responses: 0n }));
+  assert.deepEqual(diffDatapath({ expected, actual, l2 }).map((p) => `${p.kind} ${p.subject}`), ["stale-l2-entry 198.51.100.99 ifindex 2"]);
+  // no L2 maps pinned: nothing to judge
+  assert.deepEqual(diffDatapath({ expected, actual }), []);
+});

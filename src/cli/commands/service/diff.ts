@@ -19,8 +19,9 @@ export async function serviceDiff(ctx: CliContext, raw: Record<string, unknown>)
   const intervalMs = parseDuration("--interval", str(raw, "interval") ?? "2s");
   const bpffs = str(raw, "bpffs") ?? "/sys/fs/bpf";
   if (raw["namespace"] === undefined) raw["allNamespaces"] = true; // the datapath holds every namespace
-  const { readLbMaps, lbCapacity } = await import("../../../adapters/bpf/lb.ts");
+  const { readLbMaps, lbCapacity, readL2Entries } = await import("../../../adapters/bpf/lb.ts");
   let m = readLbMaps(bpffs, { env: ctx.env }); // the first read: setup errors before the cluster is asked
+  let l2 = readL2Entries(bpffs, { env: ctx.env });
   let at = Date.now();
   const overrides = parseOverrides(raw["config"] as string[] | undefined);
   const inputs = await readServiceInputs(ctx, raw, undefined, false);
@@ -29,9 +30,10 @@ export async function serviceDiff(ctx: CliContext, raw: Record<string, unknown>)
   const map = buildServiceMap(inputs.services, inputs.slices, { node, agent: config.settings, nodeInfo: inputs.nodes.find((n) => n.name === node), pods: inputs.pods });
   for (const w of [...inputs.warnings, ...map.warnings]) warn(ctx, w);
   const expected = map.entries;
-  const diff = (): { problems: Problem[]; at: number } => ({ problems: diffDatapath({ expected, actual: decodeLbMaps(m), capacity: lbCapacity(m) }), at });
+  const diff = (): { problems: Problem[]; at: number } => ({ problems: diffDatapath({ expected, actual: decodeLbMaps(m), capacity: lbCapacity(m), ...(l2 ? { l2 } : {}) }), at });
   const read = (): { problems: Problem[]; at: number } => {
     m = readLbMaps(bpffs, { env: ctx.env });
+    l2 = readL2Entries(bpffs, { env: ctx.env });
     at = Date.now();
     return diff();
   };
