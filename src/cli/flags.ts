@@ -51,8 +51,13 @@ export function bool(opts: Readonly<Record<string, unknown>>, key: string): bool
   return opts[key] === true;
 }
 
-/** kubectl's rule: a namespace and "all namespaces" together make no sense. */
-export function checkNamespaceFlags(opts: Readonly<Record<string, unknown>>): void {
+/**
+ * kubectl's rules for -n/-A, applied to commander's option bag before anything reads it: `-n ""`
+ * means "not given" (the context's namespace; with -f, all), never "the namespace ''" (it used to
+ * filter everything out); a namespace and "all namespaces" together make no sense.
+ */
+export function checkNamespaceFlags(opts: Record<string, unknown>): void {
+  if (opts["namespace"] === "") delete opts["namespace"];
   if (opts["namespace"] !== undefined && opts["allNamespaces"] === true) throw new UsageError("-n/--namespace and -A/--all-namespaces cannot be used together");
 }
 
@@ -75,6 +80,11 @@ export function nodeName(flag: string, text: string): string {
   if (text === "") throw emptyValue(flag);
   if (!DNS_SUBDOMAIN.test(text) || text.length > 253) throw new UsageError(`${flag}: ${JSON.stringify(text.slice(0, 80))} is not a valid Node name (lower-case RFC 1123 subdomain, at most 253 characters)`);
   return text;
+}
+
+/** Commander's argParser for -n/--namespace: a namespace name, checked (empty: see checkNamespaceFlags). */
+export function namespaceOption(v: string): string {
+  return v === "" ? v : namespaceName("-n/--namespace", v);
 }
 
 /** Node's timers hold at most 2^31-1 ms; a longer delay silently fires after 1 ms. */

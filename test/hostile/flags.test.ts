@@ -92,3 +92,20 @@ test("--node / --node-name, --type, --config, --vip: empty (or not a Node name) 
   const ok = await runCli(["service", "list", "-f", "examples/homelab/", "--node", "k8s-w1.lab"]);
   assert.notEqual(ok.code, 2, ok.stderr);
 });
+
+test("-n '' is 'not given' as in kubectl (with -f: every namespace), never the namespace ''; -n with a bad name is a usage error", async () => {
+  const f = "test/fixtures/bpf/diff.yaml";
+  const plain = await runCli(["service", "list", "-f", f]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /10\.96\.0\.10:53\/UDP/);
+  for (const argv of [["service", "list", "-n", "", "-f", f], ["l2", "status", "-n", "", "-f", f]]) {
+    const r = await runCli(argv);
+    assert.notEqual(r.code, 2, `${argv.join(" ")}: ${r.stderr}`);
+    if (argv[0] === "service") assert.equal(r.stdout, plain.stdout);
+  }
+  const both = await runCli(["service", "list", "-n", "", "-A", "-f", f]);
+  assert.equal(both.code, 0, both.stderr);
+  const bad = await runCli(["service", "list", "-n", "Kube_System", "-f", f]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr.trim(), 'error: -n/--namespace: "Kube_System" is not a valid namespace name');
+});

@@ -2,13 +2,13 @@
 // implementation is imported when the command runs.
 import { Option, type Command } from "commander";
 import type { Runner } from "../../program.ts";
-import { collect, nodeName, nonEmptyPath } from "../../flags.ts";
+import { collect, nodeName, nonEmptyPath, namespaceOption } from "../../flags.ts";
 
 export function registerL2(program: Command, runner: Runner): void {
   const l2 = program.command("l2").description("L2 (ARP/NDP) announcement diagnostics");
   l2.command("status")
     .description("For every announced address: Services, pool, L2 policies, lease holder, holder MAC, and (with --probe) who really answers; one verdict each")
-    .option("-n, --namespace <ns>", "Services of this namespace only (default: the context's namespace; with -f: all)")
+    .option("-n, --namespace <ns>", "Services of this namespace only (default: the context's namespace; with -f: all)", namespaceOption)
     .option("-A, --all-namespaces", "Services of every namespace")
     .option("--vip <ip[,ip…]>", "Only these addresses (repeatable)", collect)
     .option("-f, --filename <path>", "Read objects from files, directories or - (Services, pools, policies, Leases, Nodes, EndpointSlices; repeatable) instead of the cluster", collect)

@@ -4,7 +4,7 @@
 import type { CliContext } from "../../context.ts";
 import { render, warn, parseOutputFormat } from "../../output.ts";
 import { UsageError } from "../../../errors.ts";
-import { parseDuration, str } from "../../flags.ts";
+import { checkNamespaceFlags, parseDuration, str } from "../../flags.ts";
 import { buildServiceMap } from "../../../core/service/map.ts";
 import { decodeLbMaps } from "../../../core/bpf/snapshot.ts";
 import { diffDatapath, persistent, type Problem } from "../../../core/bpf/diff.ts";
@@ -18,6 +18,7 @@ export async function serviceDiff(ctx: CliContext, raw: Record<string, unknown>)
   if (node === undefined || node === "") throw new UsageError("--node: required: the node whose maps are read (this node's name)");
   const intervalMs = parseDuration("--interval", str(raw, "interval") ?? "2s");
   const bpffs = str(raw, "bpffs") ?? "/sys/fs/bpf";
+  checkNamespaceFlags(raw);
   if (raw["namespace"] === undefined) raw["allNamespaces"] = true; // the datapath holds every namespace
   const { readLbMaps, lbCapacity, readL2Entries } = await import("../../../adapters/bpf/lb.ts");
   let m = readLbMaps(bpffs, { env: ctx.env }); // the first read: setup errors before the cluster is asked

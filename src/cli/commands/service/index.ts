@@ -1,7 +1,7 @@
 // `lbctl service …`: declarations only; the implementation is imported when the command runs.
 import { Command, Option } from "commander";
 import type { Runner } from "../../program.ts";
-import { collect, nodeName, nonEmptyPath } from "../../flags.ts";
+import { collect, nodeName, nonEmptyPath, namespaceOption } from "../../flags.ts";
 
 export function registerService(program: Command, runner: Runner): void {
   const service = program.command("service").alias("svc").description("Show how Services map frontends to backends (cilium-dbg service list, from the API)");
@@ -9,7 +9,7 @@ export function registerService(program: Command, runner: Runner): void {
     .command("list")
     .alias("ls")
     .description("List every frontend (ClusterIP, NodePort, LoadBalancer, ExternalIPs, HostPort) with its backends, as the agent configured by cilium-config programs them")
-    .option("-n, --namespace <ns>", "Only Services in this namespace (default: the context's namespace; all namespaces with -f)")
+    .option("-n, --namespace <ns>", "Only Services in this namespace (default: the context's namespace; all namespaces with -f)", namespaceOption)
     .option("-A, --all-namespaces", "Services in all namespaces")
     .option("-l, --selector <selector>", "Only Services matching this label selector (e.g. app=web,tier!=db)")
     .option("--type <types>", "Only these frontend types: ClusterIP, NodePort, LoadBalancer, ExternalIPs, HostPort (repeat or comma-separate)", collect)
@@ -55,7 +55,7 @@ Examples:
     .command("diff")
     .description("Compare what Kubernetes says this node should program with its Cilium LB maps (root, on the node)")
     .requiredOption("--node <name>", "This node's name: traffic-policy Local filtering and /i internal frontends", (v: string) => nodeName("--node", v))
-    .option("-n, --namespace <ns>", "Only Services in this namespace (default: all)")
+    .option("-n, --namespace <ns>", "Only Services in this namespace (default: all)", namespaceOption)
     .option("-f, --filename <path>", "Read Services/EndpointSlices from files, directories or - (stdin) instead of the cluster", collect)
     .option("--bpffs <dir>", "The BPF file system Cilium pins its maps in", nonEmptyPath("--bpffs"), "/sys/fs/bpf")
     .option("--interval <duration>", "Re-read the maps after this long and report only problems seen both times (0: one read)", "2s")
