@@ -1,6 +1,6 @@
 // How Cilium prints its LB map entries: the flag string (spec §3.7), `cilium-dbg bpf lb list`
 // cells (§7) and the canonical `lb/maps-dump` lines (§6.2). Pure functions over decoded entries.
-import { compareIpText, type Family } from "../ip.ts";
+import { compareIp, compareIpText, parseIp, type Family, type Ip } from "../ip.ts";
 import type { AffinityMatch, Backend, MaglevEntry, RevNat, ServiceKey, ServiceValue, SourceRange } from "./decode.ts";
 
 export const SVC_FLAG = {
@@ -87,9 +87,26 @@ export interface ServiceEntry {
   value: ServiceValue;
 }
 
-/** Frontend order: family, address, port, protocol, scope, slot. */
-export function compareServiceKeys(a: ServiceKey, b: ServiceKey): number {
-  return a.family - b.family || compareIpText(a.address, b.address) || a.port - b.port || a.proto - b.proto || a.scope - b.scope || a.slot - b.slot;
+/**
+ * Entries in frontend order — family, address (numeric), port, protocol, scope, slot — with each
+ * address parsed once: parsing in the comparator meant two parses per comparison, ~2 million for
+ * a full map of 65,536 entries.
+ */
+export function sortedByKey<T extends { key: ServiceKey }>(entries: readonly T[]): T[] {
+  const parsed = new Map<string, Ip | undefined>();
+  const ipOf = (address: string): Ip | undefined => {
+    let ip = parsed.get(address);
+    if (ip === undefined && !parsed.has(address)) parsed.set(address, (ip = parseIp(address)));
+    return ip;
+  };
+  const decorated = entries.map((e) => ({ e, ip: ipOf(e.key.address) }));
+  decorated.sort((x, y) => {
+    const a = x.e.key;
+    const b = y.e.key;
+    const byIp = x.ip && y.ip ? compareIp(x.ip, y.ip) : compareIpText(a.address, b.address);
+    return a.family - b.family || byIp || a.port - b.port || a.proto - b.proto || a.scope - b.scope || a.slot - b.slot;
+  });
+  return decorated.map((d) => d.e);
 }
 
 function backendAddr(b: Backend): string {
@@ -99,28 +116,24 @@ function backendAddr(b: Backend): string {
 
 /** Rows of `cilium-dbg bpf lb list` (default view): one per services-map key. */
 export function lbListRows(services: readonly ServiceEntry[], backends: ReadonlyMap<number, Backend>): [string, string][] {
-  return [...services]
-    .sort((a, b) => compareServiceKeys(a.key, b.key))
-    .map(({ key, value }) => {
-      const col1 = `${frontendAddr(key)} (${key.slot})`;
-      if (key.slot === 0) {
-        const any = key.family === 6 ? "[::]:0" : "0.0.0.0:0";
-        const extra = value.flags & SVC_FLAG.L7_LOADBALANCER ? `(L7LB Proxy Port: ${l7ProxyPort(value.union)})` : "";
-        return [col1, `${any} (${value.revNat}) (0) [${flagWords(value.flags).join(", ")}] ${extra}`];
-      }
-      const be = backends.get(value.union);
-      return [col1, be ? `${backendAddr(be)}/${protoName(be.proto)} (${value.revNat}) (${key.slot})` : `backend ${value.union} not found`];
-    });
+  return sortedByKey(services).map(({ key, value }) => {
+    const col1 = `${frontendAddr(key)} (${key.slot})`;
+    if (key.slot === 0) {
+      const any = key.family === 6 ? "[::]:0" : "0.0.0.0:0";
+      const extra = value.flags & SVC_FLAG.L7_LOADBALANCER ? `(L7LB Proxy Port: ${l7ProxyPort(value.union)})` : "";
+      return [col1, `${any} (${value.revNat}) (0) [${flagWords(value.flags).join(", ")}] ${extra}`];
+    }
+    const be = backends.get(value.union);
+    return [col1, be ? `${backendAddr(be)}/${protoName(be.proto)} (${value.revNat}) (${key.slot})` : `backend ${value.union} not found`];
+  });
 }
 
 /** `--frontends`: the raw value string. */
 export function lbFrontendRows(services: readonly ServiceEntry[]): [string, string][] {
-  return [...services]
-    .sort((a, b) => compareServiceKeys(a.key, b.key))
-    .map(({ key, value }) => {
-      const id = key.slot === 0 && value.flags & SVC_FLAG.L7_LOADBALANCER ? l7ProxyPort(value.union) : value.union;
-      return [`${frontendAddr(key)} (${key.slot})`, `${id} ${value.count}[${value.qcount}] (${value.revNat}) [0x${(value.flags & 0xff).toString(16)} 0x${(value.flags >>> 8).toString(16)}]`];
-    });
+  return sortedByKey(services).map(({ key, value }) => {
+    const id = key.slot === 0 && value.flags & SVC_FLAG.L7_LOADBALANCER ? l7ProxyPort(value.union) : value.union;
+    return [`${frontendAddr(key)} (${key.slot})`, `${id} ${value.count}[${value.qcount}] (${value.revNat}) [0x${(value.flags & 0xff).toString(16)} 0x${(value.flags >>> 8).toString(16)}]`];
+  });
 }
 
 /** `--backends`: `PROTO://ip[@cluster]` plus `[zone]`; no port, no state (as cilium-dbg). */

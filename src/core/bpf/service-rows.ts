@@ -1,6 +1,6 @@
 // `lbctl service list --datapath`: the service list table (core/service/render.ts columns) built
 // from this node's LB maps instead of from Kubernetes. ID = the rev-NAT (service) ID.
-import { backendStateName, compareServiceKeys, frontendAddr, hostPort, protoName, serviceType, type LbMaps, type ServiceEntry } from "./render.ts";
+import { backendStateName, frontendAddr, sortedByKey, hostPort, protoName, serviceType, type LbMaps, type ServiceEntry } from "./render.ts";
 
 export interface DatapathFrontend {
   id: number;
@@ -22,23 +22,21 @@ export function datapathFrontends(m: LbMaps): DatapathFrontend[] {
       else slots.set(k, [s]);
     }
   }
-  return masters
-    .sort((a, b) => compareServiceKeys(a.key, b.key))
-    .map((mst) => {
-      const fe = frontendAddr(mst.key);
-      const mine = (slots.get(fe) ?? []).sort((a, b) => a.key.slot - b.key.slot);
-      return {
-        id: mst.value.revNat,
-        frontend: fe,
-        type: serviceType(mst.value.flags),
-        backends: mine.map((s) => {
-          const b = backends.get(s.value.union);
-          if (!b) return { slot: s.key.slot, address: `backend ${s.value.union} not found`, state: "missing" };
-          const state = s.key.slot > mst.value.count ? (b.state === 0 ? "quarantined" : backendStateName(b.state)) : backendStateName(b.state);
-          return { slot: s.key.slot, address: `${hostPort(b.address, b.family, b.port)}/${protoName(b.proto)}`, state };
-        }),
-      };
-    });
+  return sortedByKey(masters).map((mst) => {
+    const fe = frontendAddr(mst.key);
+    const mine = (slots.get(fe) ?? []).sort((a, b) => a.key.slot - b.key.slot);
+    return {
+      id: mst.value.revNat,
+      frontend: fe,
+      type: serviceType(mst.value.flags),
+      backends: mine.map((s) => {
+        const b = backends.get(s.value.union);
+        if (!b) return { slot: s.key.slot, address: `backend ${s.value.union} not found`, state: "missing" };
+        const state = s.key.slot > mst.value.count ? (b.state === 0 ? "quarantined" : backendStateName(b.state)) : backendStateName(b.state);
+        return { slot: s.key.slot, address: `${hostPort(b.address, b.family, b.port)}/${protoName(b.proto)}`, state };
+      }),
+    };
+  });
 }
 
 export function datapathTableRows(fes: readonly DatapathFrontend[]): string[][] {

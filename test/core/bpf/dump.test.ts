@@ -5,7 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mapsDump, sortLines } from "../../../src/core/bpf/dump.ts";
-import { mapsDumpLines } from "../../../src/core/bpf/render.ts";
+import { mapsDumpLines, sortedByKey } from "../../../src/core/bpf/render.ts";
+import type { ServiceKey } from "../../../src/core/bpf/decode.ts";
+import { compareIpText } from "../../../src/core/ip.ts";
 import { decodeLbMaps, type RawMaps } from "../../../src/core/bpf/snapshot.ts";
 import { LAYOUTS, type LayoutName } from "../../../src/core/bpf/layout.ts";
 
@@ -111,5 +113,27 @@ test("property: sortLines orders any ASCII lines as plain strings", () => {
       assert.deepEqual([...order].map((i) => lines[i]), [...lines].sort());
     }),
     { numRuns: 500 },
+  );
+});
+
+test("property: sortedByKey orders entries as the plain comparator does (family, numeric address, port, proto, scope, slot)", () => {
+  const plain = (a: ServiceKey, b: ServiceKey): number =>
+    a.family - b.family || compareIpText(a.address, b.address) || a.port - b.port || a.proto - b.proto || a.scope - b.scope || a.slot - b.slot;
+  const key = fc.record({
+    family: fc.constantFrom(4 as const, 6 as const),
+    address: fc.constantFrom("10.96.0.10", "10.96.0.9", "10.96.0.100", "192.0.2.1", "2001:db8::1", "2001:db8::a", "::", "0.0.0.0"),
+    port: fc.constantFrom(0, 53, 80, 443),
+    proto: fc.constantFrom(0, 6, 17),
+    scope: fc.constantFrom(0, 1),
+    slot: fc.integer({ min: 0, max: 3 }),
+  });
+  fc.assert(
+    fc.property(fc.array(key, { maxLength: 80 }), (keys) => {
+      const entries = keys.map((k, i) => ({ key: k, i }));
+      const want = [...entries].sort((a, b) => plain(a.key, b.key)).map((e) => `${e.key.family}|${e.key.address}|${e.key.port}|${e.key.proto}|${e.key.scope}|${e.key.slot}`);
+      const got = sortedByKey(entries).map((e) => `${e.key.family}|${e.key.address}|${e.key.port}|${e.key.proto}|${e.key.scope}|${e.key.slot}`);
+      assert.deepEqual(got, want);
+    }),
+    { numRuns: 300 },
   );
 });
