@@ -2,7 +2,6 @@
 // policies, Leases in the lease namespace) feed the cluster controller; Leases are written
 // through the cached LeaseStore, policy problems to the policies' status conditions. Every
 // request is counted for the API-load metric.
-import { connectKube, type ConnectOptions } from "../kube/connect.ts";
 import { RESOURCES, type Kube } from "../kube/types.ts";
 import type { AnnounceConfig } from "../../core/announce/options.ts";
 import type { Metrics } from "../../core/announce/metrics.ts";
@@ -16,8 +15,8 @@ import type { Logger } from "./logger.ts";
 import { Reflector } from "./reflector.ts";
 
 export interface ClusterStartOptions {
-  /** How to reach the API server (kubeconfig, context, request timeout). */
-  readonly connect: ConnectOptions;
+  /** The API client, connected by the caller before any responder socket opens (a bad kubeconfig is said first); closed by stop(). */
+  readonly kube: Kube;
   /** The clock (ms since the epoch) lease decisions and status conditions read. */
   readonly now: () => number;
   readonly config: AnnounceConfig;
@@ -46,7 +45,7 @@ export function countingKube(kube: Kube, count: (verb: string, resource: string)
 }
 
 export async function startCluster(o: ClusterStartOptions): Promise<{ stop(): Promise<void>; relink(): void }> {
-  const raw = connectKube(o.connect);
+  const raw = o.kube;
   const kube = countingKube(raw, (verb, resource) => o.metrics.inc("lbctl_announce_api_requests_total", { verb, resource }));
   o.log.info("cluster mode", { server: raw.server, node: o.nodeName, lease_namespace: o.config.leaseNamespace });
   let timer: NodeJS.Timeout | undefined;

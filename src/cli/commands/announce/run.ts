@@ -29,8 +29,9 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
   const vips = config.mode === "standalone" ? await readVips(ctx, opts) : [];
   // --node-name is checked as commander reads it (cli/flags.ts nodeName).
   const identity = str(opts, "nodeName") ?? (ctx.env["NODE_NAME"] || undefined) ?? hostname();
-  // Cluster mode: a missing or broken kubeconfig is said before any socket is opened.
-  if (config.mode === "cluster") (await import("../../../adapters/kube/config.ts")).loadKubeConfig(kubeFlags(opts, ctx.env));
+  // Cluster mode: connected (kubeconfig read, checked) before any socket is opened, so that a
+  // missing or broken kubeconfig is said with nothing opened.
+  let kube = config.mode === "cluster" ? (await import("../../../adapters/kube/connect.ts")).connectKube(kubeFlags(opts, ctx.env)) : undefined;
 
   const metrics = announceMetrics();
   let tap: Tap | undefined;
@@ -62,14 +63,15 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
       }
     }
     let relink: () => void = () => {};
-    if (config.mode === "standalone") {
+    if (kube === undefined) { // standalone: only cluster mode has a client
       await claimStandalone(engine, vips, config, log, (t) => (tap = t), signal);
       relink = () => engine.setHeld(heldEverywhere(engine, vips));
       relink();
       log.info("answering", { vips, interfaces: engine.interfaces().map((l) => l.name) });
     } else {
       const { startCluster } = await import("../../../adapters/announce/kube.ts");
-      const cluster = await startCluster({ connect: kubeFlags(opts, ctx.env), now: () => ctx.now(), config, engine, log, metrics, nodeName: identity });
+      const cluster = await startCluster({ kube, now: () => ctx.now(), config, engine, log, metrics, nodeName: identity });
+      kube = undefined; // the cluster closes it on stop
       stopCluster = () => cluster.stop();
       relink = () => cluster.relink();
     }
@@ -86,6 +88,7 @@ export async function runAnnounce(ctx: CliContext, opts: Record<string, unknown>
     if (rescan) clearInterval(rescan);
     engine.setHeld(new Map());
     await stopCluster?.();
+    kube?.close(); // never handed to the cluster (an earlier failure)
     engine.close();
     await server?.close();
     clearInterval(keepAlive);
